@@ -37,7 +37,7 @@ function checkExports(where, exportsField, path) {
   const visit = (node, key) => {
     if (typeof node === 'string') {
       if (!node.startsWith('./')) fail(where, `exports ${key} target '${node}' must start with './'`);
-      if (key.endsWith(SOURCE_CONDITION) && !existsSync(join(path, node))) {
+      if (key.includes(SOURCE_CONDITION) && !existsSync(join(path, node))) {
         fail(where, `exports ${key} points to missing ${node}`);
       }
       return;

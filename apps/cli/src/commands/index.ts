@@ -3,6 +3,22 @@
  * folder plus one line here.
  */
 import type { Command, OptionSpecs } from '../command.js';
+import { convertCommand } from './convert.js';
+import { generateCommand } from './generate.js';
 import { infoCommand } from './info.js';
+import { initTinyCommand } from './init-tiny.js';
+import { inspectCommand } from './inspect.js';
+import { serveCommand } from './serve.js';
+import { tileCommand } from './tile.js';
+import { tokenizeCommand } from './tokenize.js';
 
-export const COMMANDS: readonly Command<OptionSpecs>[] = [infoCommand as Command<OptionSpecs>];
+export const COMMANDS: readonly Command<OptionSpecs>[] = [
+  tokenizeCommand,
+  tileCommand,
+  initTinyCommand,
+  convertCommand,
+  generateCommand,
+  serveCommand,
+  inspectCommand,
+  infoCommand,
+] as Command<OptionSpecs>[];

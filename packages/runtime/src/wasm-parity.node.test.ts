@@ -1,0 +1,57 @@
+/**
+ * The same converted model on onnxruntime-node (cpu) and onnxruntime-web (wasm, run in Node) gives
+ * the same greedy tokens.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convert, initTiny } from '@nvlm-ts/arch';
+import * as ortWeb from 'onnxruntime-web';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Backend, loadPipeline, registerBackend } from './node.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'nvlm-wasm-'));
+  await initTiny({ arch: 'nvlm-d', out: join(root, 'ckpt'), seed: 9 });
+  await convert(join(root, 'ckpt'), join(root, 'model'));
+  ortWeb.env.wasm.numThreads = 1;
+  const wasm: Backend = {
+    ort: ortWeb as unknown as Backend['ort'],
+    executionProviders: ['wasm'],
+    needsBytes: true,
+    init: async () => {},
+  };
+  registerBackend('wasm-in-node', wasm, 0);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+it('cpu and wasm backends produce the same greedy tokens, with and without an image', async () => {
+  const image = {
+    width: 300,
+    height: 200,
+    channels: 3 as const,
+    data: new Uint8Array(300 * 200 * 3).map((_, i) => (i * 7) % 256),
+  };
+  const requests = [
+    { prompt: 'Tell me something.', maxNewTokens: 6 },
+    { prompt: 'And this picture?', images: [image], maxNewTokens: 4 },
+  ];
+  const cpu = await loadPipeline(join(root, 'model'), { backends: ['cpu'] });
+  const wasm = await loadPipeline(join(root, 'model'), { backends: ['wasm-in-node'] });
+  try {
+    expect(wasm.backend.executionProviders).toEqual(['wasm']);
+    for (const request of requests) {
+      const a = await cpu.complete(request);
+      const b = await wasm.complete(request);
+      expect(b.tokenIds).toEqual(a.tokenIds);
+      expect(b.promptTokenIds).toEqual(a.promptTokenIds);
+    }
+  } finally {
+    await cpu.dispose();
+    await wasm.dispose();
+  }
+}, 120_000);
