@@ -23,6 +23,8 @@ export function definePackageConfig(name: string, overrides: ViteUserConfig = {}
       reporters: ['default', 'json'],
       outputFile: { json: '.reports/vitest.json' },
       testTimeout: 30_000,
+      // Loading real tokenizers and building tiny models takes seconds, more on a busy 2-core CI box.
+      hookTimeout: 120_000,
       // Two cores: one fork per core, and no file-level oversubscription.
       pool: 'forks',
       maxWorkers: 2,

@@ -19,6 +19,12 @@ export interface Backend {
   readonly ort: OrtModule;
   /** Execution providers passed to every session, e.g. `['cuda']`, `['webgpu']`, `['cpu']`. */
   readonly executionProviders: readonly string[];
+  /**
+   * `session.run` writes outputs into pre-allocated tensors (onnxruntime-node on CPU): with fused
+   * attention the KV cache then lives in one buffer per layer that GroupQueryAttention updates in
+   * place, instead of being concatenated and copied every step.
+   */
+  readonly preallocatedOutputs?: boolean;
   /** Models must be handed over as bytes (onnxruntime-web), not as file paths. */
   readonly needsBytes?: boolean;
   /** Where decoder outputs (the KV cache) should stay between steps. */

@@ -36,6 +36,8 @@ export interface NvlmModelInfo {
   };
   /** What the decoder consumes: embeddings (NVLM layout, images spliced in) or token ids (text-only layout). */
   readonly decoderInput: 'inputs_embeds' | 'input_ids';
+  /** Decoder attention: `fused` (GroupQueryAttention; the cache can be updated in place) or `plain`. */
+  readonly attention: 'plain' | 'fused';
   /** External data files per ONNX file. */
   readonly externalData: Readonly<Record<string, readonly string[]>>;
   readonly imageToken: string;
@@ -103,6 +105,7 @@ export function parseNvlmJson(text: string, file = 'nvlm.json'): NvlmModelInfo {
       decoder: field<string>(files, 'decoder', 'string', `${file} files`),
     }),
     decoderInput: 'inputs_embeds',
+    attention: o.attention === 'fused' ? 'fused' : 'plain',
     externalData: Object.freeze({ ...((o.external_data as Record<string, string[]> | undefined) ?? {}) }),
     imageToken: field<string>(o, 'image_token', 'string', file),
     imageTokenId: imageTokenId as number | null,
@@ -141,6 +144,7 @@ export function textModelInfo(configText: string, decoderFile: string, file = 'c
     floatType: 'float32',
     files: Object.freeze({ decoder: decoderFile }),
     decoderInput: 'input_ids',
+    attention: 'plain',
     externalData: Object.freeze({}),
     imageToken: '<|vision_pad|>',
     imageTokenId: null,

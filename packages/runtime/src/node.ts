@@ -27,6 +27,7 @@ function nodeBackend(provider: 'cpu' | 'cuda' | 'webgpu'): Backend {
   return {
     ort: ort as unknown as Backend['ort'],
     executionProviders: [provider],
+    ...(provider === 'cpu' && { preallocatedOutputs: true }),
     async init() {
       if (provider === 'cpu') return;
       const supported = (

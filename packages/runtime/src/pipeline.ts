@@ -471,8 +471,20 @@ export class NvlmPipeline<I = unknown> {
     // images there (every token after an image depends on it through cross-attention).
     const crossState = cross ? await this.#crossState(cross, requestImages) : undefined;
     const reuse = cross && requestImages.length > 0 ? 0 : this.#reusablePrefix(keys);
-    let past =
-      reuse > 0 ? sliceCache(this.backend, this.#cached!.past, reuse, info) : emptyCache(this.backend, info);
+    // With fused attention on a backend that fills pre-allocated outputs, the cache is one buffer
+    // per layer sized for the whole request, updated in place; otherwise it grows by concatenation.
+    const inPlace = info.attention === 'fused' && this.backend.preallocatedOutputs === true;
+    let past = inPlace
+      ? copyCache(
+          this.backend,
+          reuse > 0 ? this.#cached!.past : undefined,
+          reuse,
+          promptIds.length + budget,
+          info,
+        )
+      : reuse > 0
+        ? copyCache(this.backend, this.#cached!.past, reuse, reuse, info)
+        : copyCache(this.backend, undefined, 0, 0, info);
     this.#cached = undefined;
     const input = await this.#promptInput(promptIds, reuse, imagePositions, requestImages, sources);
     let out = await this.#decode(
@@ -481,9 +493,10 @@ export class NvlmPipeline<I = unknown> {
       reuse,
       past,
       crossState?.feeds(reuse, promptIds.length),
+      inPlace,
     );
     const prefillMs = performance.now() - prefillStart;
-    past = presents(out, info);
+    if (!inPlace) past = presents(out, info);
 
     const generated: number[] = [];
     const decoder = this.tokenizer.createIncrementalDecoder({ skipSpecialTokens: true });
@@ -525,8 +538,9 @@ export class NvlmPipeline<I = unknown> {
         position,
         past,
         crossState?.feeds(position, position + 1),
+        inPlace,
       );
-      past = presents(out, info);
+      if (!inPlace) past = presents(out, info);
       position++;
     }
     if (!stoppedByString) {
@@ -763,6 +777,7 @@ export class NvlmPipeline<I = unknown> {
     past: number,
     cache: Feeds,
     extra?: Feeds,
+    inPlace = false,
   ): Promise<InferenceSession.OnnxValueMapType> {
     const { Tensor: T } = this.backend.ort;
     const total = past + length;
@@ -777,12 +792,21 @@ export class NvlmPipeline<I = unknown> {
       ...cache,
       ...extra,
     };
-    return this.#run(this.#decoder, feeds);
+    if (!inPlace) return this.#run(this.#decoder, feeds);
+    // present.{i} is written into the very buffer fed as past_key_values.{i}.
+    const fetches: Record<string, OrtTensor | null> = { logits: null };
+    for (const [name, tensor] of Object.entries(cache))
+      fetches[name.replace('past_key_values', 'present')] = tensor;
+    return this.#run(this.#decoder, feeds, fetches);
   }
 
-  async #run(session: InferenceSession, feeds: Feeds): Promise<InferenceSession.OnnxValueMapType> {
+  async #run(
+    session: InferenceSession,
+    feeds: Feeds,
+    fetches?: Record<string, OrtTensor | null>,
+  ): Promise<InferenceSession.OnnxValueMapType> {
     try {
-      return await session.run(feeds);
+      return await (fetches ? session.run(feeds, fetches) : session.run(feeds));
     } catch (error) {
       throw new RuntimeError('INFERENCE_FAILED', `onnxruntime failed: ${(error as Error).message}`, {
         cause: error,
@@ -836,22 +860,6 @@ function lastLogits(logits: OrtTensor, vocab: number): Float32Array {
   return data.slice(data.length - vocab);
 }
 
-function emptyCache(backend: Backend, info: NvlmModelInfo): Feeds {
-  const feeds: Feeds = {};
-  const empty = info.floatType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-  for (let l = 0; l < info.numLayers; l++) {
-    for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${l}.${kind}`] = new backend.ort.Tensor(info.floatType, empty, [
-        1,
-        info.numKvHeads,
-        0,
-        info.headDim,
-      ]);
-    }
-  }
-  return feeds;
-}
-
 /** The decoder's presents as the next step's pasts. */
 function presents(out: InferenceSession.OnnxValueMapType, info: NvlmModelInfo): Feeds {
   const feeds: Feeds = {};
@@ -862,24 +870,39 @@ function presents(out: InferenceSession.OnnxValueMapType, info: NvlmModelInfo): 
   return feeds;
 }
 
-/** The first `length` positions of a cache [1, nkv, T, hd]. */
-function sliceCache(backend: Backend, cache: Feeds, length: number, info: NvlmModelInfo): Feeds {
+/**
+ * A cache [1, nkv, capacity, hd] per layer holding the first `length` positions of `source` (or
+ * nothing). capacity == length reuses the source's own tensors when they already have that size.
+ */
+function copyCache(
+  backend: Backend,
+  source: Feeds | undefined,
+  length: number,
+  capacity: number,
+  info: NvlmModelInfo,
+): Feeds {
   const feeds: Feeds = {};
   const { numKvHeads: heads, headDim: d } = info;
-  for (const [name, tensor] of Object.entries(cache)) {
-    const total = tensor.dims[2]!;
-    if (total === length) {
-      feeds[name] = tensor;
-      continue;
+  for (let l = 0; l < info.numLayers; l++) {
+    for (const kind of ['key', 'value']) {
+      const name = `past_key_values.${l}.${kind}`;
+      const tensor = source?.[name];
+      if (tensor && tensor.dims[2] === capacity && capacity === length) {
+        feeds[name] = tensor;
+        continue;
+      }
+      const out =
+        info.floatType === 'float16'
+          ? new Uint16Array(heads * capacity * d)
+          : new Float32Array(heads * capacity * d);
+      if (tensor && length > 0) {
+        const total = tensor.dims[2]!;
+        const src = tensor.data as FeatureArray;
+        for (let h = 0; h < heads; h++)
+          out.set(src.subarray(h * total * d, (h * total + length) * d), h * capacity * d);
+      }
+      feeds[name] = new backend.ort.Tensor(info.floatType, out, [1, heads, capacity, d]);
     }
-    const src = tensor.data as FeatureArray;
-    const out =
-      info.floatType === 'float16'
-        ? new Uint16Array(heads * length * d)
-        : new Float32Array(heads * length * d);
-    for (let h = 0; h < heads; h++)
-      out.set(src.subarray(h * total * d, (h * total + length) * d), h * length * d);
-    feeds[name] = new backend.ort.Tensor(info.floatType, out, [1, heads, length, d]);
   }
   return feeds;
 }

@@ -81,7 +81,11 @@ function decodeError(error: unknown, source: string | undefined, maxPixels: numb
  */
 export async function decodeWithSharp(
   bytes: Uint8Array,
-  options: DecodeOptions & { source?: string } = {},
+  options: DecodeOptions & {
+    source?: string;
+    /** Called once the full decode is under way, with the size from the header (work to overlap). */
+    onDecodeStart?: (width: number, height: number) => void;
+  } = {},
 ): Promise<RawPixels> {
   const maxPixels = resolveMaxPixels(options);
   const { source } = options;
@@ -126,9 +130,9 @@ export async function decodeWithSharp(
     } else {
       pipeline = pipeline.toColourspace('srgb');
     }
-    const { data, info } = await pipeline
-      .raw(sixteen ? { depth: 'ushort' } : {})
-      .toBuffer({ resolveWithObject: true });
+    const decoding = pipeline.raw(sixteen ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
+    options.onDecodeStart?.(width, height);
+    const { data, info } = await decoding;
     const channels = info.channels;
     if (channels !== 1 && channels !== 3 && channels !== 4) {
       throw new TilerError('DECODE_FAILED', `decoder returned ${channels} channels for a '${space}' image`, {

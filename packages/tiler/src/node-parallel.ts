@@ -6,8 +6,8 @@
  * descheduled thread just takes fewer; or, where the kernels are unavailable, `runPass` from
  * passes.ts (sent to the workers as source text) over SharedArrayBuffers, one band per thread.
  * Both resizes of a tiling (grid and thumbnail) run their horizontal passes together, then their
- * vertical passes, then the normalisation. Workers start on first use, are reused, and never keep
- * the process alive while idle.
+ * vertical passes, then the normalisation. Workers start on first use (or, with `prepareTiling`,
+ * while the image decodes), are reused, and never keep the process alive while idle.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +20,9 @@ import {
   type NormalizedTiles,
   normalizeLayout,
   normalizeResized,
+  planTiles,
   type TileLayout,
+  type TileOptions,
   tensorDims,
   tensorSpec,
 } from './tile.js';
@@ -36,6 +38,7 @@ import {
   planKernelResize,
   readOutputs,
   readTensor,
+  readTensorInto,
   runCall,
   sourceBytesRead,
   type TensorSpec,
@@ -110,15 +113,24 @@ class PassPool {
   private readonly jobs = new Map<number, Job>();
   private nextId = 0;
 
+  /**
+   * Starts worker number `slot` if it is not running and has it instantiate the kernels over
+   * `kernel`'s memory if it has not, without waiting (workers take tens of milliseconds to boot).
+   */
+  warm(slot: number, kernel?: Kernel): Slot {
+    const entry = this.slots[slot] ?? this.start(slot);
+    if (kernel && entry.memory !== kernel.memory) {
+      entry.memory = kernel.memory;
+      entry.worker.postMessage({ init: [kernelModule(true), kernel.memory] });
+    }
+    return entry;
+  }
+
   /** Runs `work` on worker number `slot`. */
   run(slot: number, work: Work): Promise<void> {
-    const entry = this.slots[slot] ?? this.start(slot);
+    const entry = this.warm(slot, 'calls' in work ? work.kernel : undefined);
     const id = this.nextId++;
     if (entry.busy++ === 0) entry.worker.ref();
-    if ('calls' in work && entry.memory !== work.kernel.memory) {
-      entry.memory = work.kernel.memory;
-      entry.worker.postMessage({ init: [kernelModule(true), work.kernel.memory] });
-    }
     return new Promise<void>((resolve, reject) => {
       this.jobs.set(id, { slot, resolve, reject });
       entry.worker.postMessage(
@@ -215,6 +227,7 @@ export async function tileAndNormalizeParallel(
   layout: TileLayout,
   options: NormalizeOptions,
   threads: number,
+  prepared?: PreparedTiling,
 ): Promise<NormalizedTiles> {
   if (threads <= 1 || image.width * image.height < PARALLEL_MIN_PIXELS) {
     return normalizeLayout(image, layout, options);
@@ -222,7 +235,11 @@ export async function tileAndNormalizeParallel(
   pool ??= new PassPool();
   const sizes = gridSizes(layout);
   const spec = tensorSpec(layout, options);
-  const pixelValues = await onSharedKernel(pool, image, sizes, spec, threads, readTensor);
+  const output = prepared && sameLayout(prepared, image, layout) ? prepared.output : undefined;
+  const read = output
+    ? (kernel: Kernel, plan: KernelPlan) => readTensorInto(kernel, plan, output)
+    : readTensor;
+  const pixelValues = await onSharedKernel(pool, image, sizes, spec, threads, read);
   if (pixelValues) return { layout, pixelValues, dims: tensorDims(layout) };
   const [resized, thumbnail] = await resizeWithPassWorkers(pool, image, sizes, threads);
   return normalizeResized(layout, resized!, thumbnail, options);
@@ -232,6 +249,73 @@ export async function tileAndNormalizeParallel(
 function bytesOf(image: RgbImage): Uint8Array {
   const { data } = image;
   return data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length);
+}
+
+/** Work done ahead for a tiling, while its image decodes (`prepareTiling`). */
+export interface PreparedTiling {
+  readonly width: number;
+  readonly height: number;
+  readonly layout: TileLayout;
+  /** The `[T, 3, S, S]` output, allocated and written once so its pages are in memory. */
+  readonly output: Float32Array;
+}
+
+/**
+ * Gets a tiling of a `width` x `height` image ready while the image decodes on libvips' threads:
+ * the output tensor allocated and its pages touched, the shared kernel memory grown to the job's
+ * size and touched, so that neither costs page faults once the pixels are there, and the worker
+ * threads started with the kernels instantiated. Undefined where the WebAssembly worker path will
+ * not run; never throws (the same options are checked again, in order, once the image is decoded).
+ */
+export function prepareTiling(
+  width: number,
+  height: number,
+  options: TileOptions & NormalizeOptions,
+  threads: number,
+): PreparedTiling | undefined {
+  if (threads <= 1 || width * height < PARALLEL_MIN_PIXELS || !wasmEnabled() || !kernelModule(true)) {
+    return undefined;
+  }
+  try {
+    const layout = planTiles(width, height, options);
+    const output = new Float32Array(layout.tiles * 3 * layout.tileSize ** 2).fill(0);
+    if (!running) {
+      // No job is using the memory, so touching it is safe.
+      const plan = planKernelResize(width, height, gridSizes(layout), tensorSpec(layout, options));
+      const kernel = shared && reserve(shared, plan.bytes) ? shared : createKernel(true, plan.bytes);
+      if (kernel) {
+        shared = kernel;
+        pool ??= new PassPool();
+        for (let slot = 0; slot < threads - 1; slot++) pool.warm(slot, kernel);
+        const touched = touchedBytes.get(kernel.memory) ?? 0;
+        if (plan.bytes > touched) {
+          new Uint8Array(kernel.memory.buffer, touched, plan.bytes - touched).fill(0);
+          touchedBytes.set(kernel.memory, plan.bytes);
+        }
+      }
+    }
+    return { width, height, layout, output };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How much of each kernel memory has been written once (its pages are in memory). */
+const touchedBytes = new WeakMap<WebAssembly.Memory, number>();
+/** Whether a job is running on the shared kernel. */
+let running = false;
+
+function sameLayout(prepared: PreparedTiling, image: RgbImage, layout: TileLayout): boolean {
+  const a = prepared.layout;
+  return (
+    prepared.width === image.width &&
+    prepared.height === image.height &&
+    a.grid.cols === layout.grid.cols &&
+    a.grid.rows === layout.grid.rows &&
+    a.tileSize === layout.tileSize &&
+    a.tiles === layout.tiles &&
+    a.hasThumbnail === layout.hasThumbnail
+  );
 }
 
 /** The shared kernel memory, kept between calls and dropped after `RELEASE_MS` idle. */
@@ -257,6 +341,7 @@ async function onSharedKernel<T>(
     if (!kernel) return undefined;
     if (releaseTimer !== undefined) clearTimeout(releaseTimer);
     shared = kernel;
+    running = true;
     try {
       plan.prepare(kernel);
       for (const [index, phase] of plan.phases.entries()) {
@@ -264,6 +349,7 @@ async function onSharedKernel<T>(
       }
       return read(kernel, plan);
     } finally {
+      running = false;
       releaseTimer = setTimeout(() => {
         shared = undefined;
         workers.drop();

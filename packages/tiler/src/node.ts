@@ -4,7 +4,13 @@
  */
 import { type RawPixels, toRgb } from './convert.js';
 import { decodeWithSharp, readImageFile } from './node-decode.js';
-import { defaultThreads, MAX_THREADS, tileAndNormalizeParallel } from './node-parallel.js';
+import {
+  defaultThreads,
+  MAX_THREADS,
+  type PreparedTiling,
+  prepareTiling,
+  tileAndNormalizeParallel,
+} from './node-parallel.js';
 import { planTiles } from './tile.js';
 import {
   assembleTiledImage,
@@ -101,15 +107,22 @@ export async function decodeImage(
   input: Exclude<ImageInput, RawPixels>,
   options: DecodeOptions = {},
 ): Promise<RawPixels> {
+  const { bytes, source } = await readInput(input);
+  return decodeWithSharp(bytes, source === undefined ? options : { ...options, source });
+}
+
+/** The encoded bytes of an input, and its file name when it is a path or URL. */
+async function readInput(
+  input: Exclude<ImageInput, RawPixels>,
+): Promise<{ bytes: Uint8Array; source?: string }> {
   if (typeof input === 'string' || input instanceof URL) {
-    const path = input instanceof URL ? input : input;
-    const source = typeof path === 'string' ? path : path.pathname;
-    return decodeWithSharp(await readImageFile(source), { ...options, source });
+    const source = typeof input === 'string' ? input : input.pathname;
+    return { bytes: await readImageFile(source), source };
   }
-  if (input instanceof Uint8Array) return decodeWithSharp(input, options);
-  if (input instanceof ArrayBuffer) return decodeWithSharp(new Uint8Array(input), options);
+  if (input instanceof Uint8Array) return { bytes: input };
+  if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input) };
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
-    return decodeWithSharp(new Uint8Array(await input.arrayBuffer()), options);
+    return { bytes: new Uint8Array(await input.arrayBuffer()) };
   }
   throw new TypeError(`'input' must be a file path, URL, Uint8Array, ArrayBuffer, Blob or RawPixels`);
 }
@@ -131,9 +144,25 @@ export async function tileImage(input: ImageInput, options: NodeTileImageOptions
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new RangeError(`'threads' must be an integer in [1, ${MAX_THREADS}], got ${String(threads)}`);
   }
-  const pixels = isRawPixels(input) ? input : await decodeImage(input, options);
+  let pixels: RawPixels;
+  let prepared: PreparedTiling | undefined;
+  if (isRawPixels(input)) {
+    pixels = input;
+  } else {
+    const { bytes, source } = await readInput(input);
+    // While libvips decodes (off this thread), get the output and the kernel memory ready.
+    const onDecodeStart = (width: number, height: number) => {
+      prepared = prepareTiling(width, height, options, threads);
+    };
+    pixels = await decodeWithSharp(bytes, {
+      ...options,
+      ...(source === undefined ? {} : { source }),
+      onDecodeStart,
+    });
+  }
   const rgb = toRgb(pixels);
   const layout = planTiles(rgb.width, rgb.height, options);
   const prompt = describeTiles(layout, options);
-  return assembleTiledImage(rgb, await tileAndNormalizeParallel(rgb, layout, options, threads), prompt);
+  const tiles = await tileAndNormalizeParallel(rgb, layout, options, threads, prepared);
+  return assembleTiledImage(rgb, tiles, prompt);
 }

@@ -363,6 +363,13 @@ export function readTensor(kernel: Kernel, plan: KernelPlan): Float32Array {
   return new Float32Array(kernel.memory.buffer, offset, length).slice();
 }
 
+/** The normalised tensor of a plan with a `TensorSpec`, copied into `out` (of its length). */
+export function readTensorInto(kernel: Kernel, plan: KernelPlan, out: Float32Array): Float32Array {
+  const { offset, length } = plan.tensor!;
+  out.set(new Float32Array(kernel.memory.buffer, offset, length));
+  return out;
+}
+
 let cached: Kernel | undefined;
 let releaseTimer: ReturnType<typeof setTimeout> | undefined;
 /** Memory kept between calls without a timer; more is dropped after `RELEASE_MS` idle. */

@@ -1,6 +1,8 @@
 /**
  * Vitest global setup: makes one tiny NVLM-D model (random weights, real tokenizer and tiling)
- * for every test file, in a temporary directory removed afterwards.
+ * for every test file, in a temporary directory removed afterwards. Global setup files resolve
+ * workspace packages through their built `dist` (not the source condition), so this package's
+ * tests depend on `^build` (apps/server/turbo.json).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
