@@ -283,6 +283,8 @@ describeBrowser(title, () => {
       executionProviders: ['webgpu'],
       fallbackReasons: [],
     });
+    // The KV cache stayed in GPU buffers between steps, and the tokens still match the CPU pipeline.
+    expect(result.kvCache).toBe('device');
     expectSameAsCpu(result);
 
     // Every file of the model directory was downloaded once, with progress up to its size.
@@ -308,6 +310,7 @@ describeBrowser(title, () => {
     expect(result.backendInfo.name).toBe('wasm');
     expect(result.backendInfo.fallbackReasons).toHaveLength(1);
     expect(result.backendInfo.fallbackReasons[0]).toMatch(/^\[webgpu\] WebGPU is not available/);
+    expect(result.kvCache).toBe('concatenate');
     expectSameAsCpu(result);
 
     // Only nvlm.json went to the network (to notice a changed model); the rest came from the cache.

@@ -35,6 +35,8 @@ function webBackend(provider: 'webgpu' | 'wasm'): Backend {
     ort: ort as unknown as Backend['ort'],
     executionProviders: [provider],
     needsBytes: true,
+    // WebGPU: the KV cache stays on the GPU between decode steps.
+    ...(provider === 'webgpu' && { preferredOutputLocation: 'gpu-buffer' as const }),
     async init() {
       if (provider === 'webgpu') {
         const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)

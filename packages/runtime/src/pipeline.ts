@@ -222,11 +222,12 @@ export class NvlmPipeline<I = unknown> {
       graphOptimizationLevel: 'all',
       ...options.sessionOptions,
     };
-    const open = async (name: string) => {
+    const open = async (name: string, extra: InferenceSession.SessionOptions = {}) => {
       const source = await files.session(name, { bytes: backend.needsBytes ?? false });
       try {
         return await backend.ort.InferenceSession.create(source.model as never, {
           ...sessionOptions,
+          ...extra,
           ...(source.externalData && { externalData: source.externalData }),
         });
       } catch (error) {
@@ -240,7 +241,17 @@ export class NvlmPipeline<I = unknown> {
       }
     };
     const embed = info.files.embed_tokens === undefined ? undefined : await open(info.files.embed_tokens);
-    const decoder = await open(info.files.decoder);
+    // A GPU backend keeps the decoder's presents (the next step's pasts) on the device.
+    const presentNames = Array.from({ length: info.numLayers }, (_, l) => [
+      `present.${l}.key`,
+      `present.${l}.value`,
+    ]).flat();
+    const decoder = await open(
+      info.files.decoder,
+      backend.preferredOutputLocation === 'gpu-buffer'
+        ? { preferredOutputLocation: Object.fromEntries(presentNames.map((n) => [n, 'gpu-buffer' as const])) }
+        : {},
+    );
     const crossKv =
       info.files.cross_attention_kv === undefined ? undefined : await open(info.files.cross_attention_kv);
     if (info.decoderInput === 'inputs_embeds' && !embed) {
@@ -288,6 +299,19 @@ export class NvlmPipeline<I = unknown> {
       },
       options,
     );
+  }
+
+  /**
+   * How the KV cache is kept: `in-place` (one buffer per layer for the whole request, which
+   * GroupQueryAttention updates without copying: fused attention on a backend that fills
+   * pre-allocated outputs), `device` (the cache stays in GPU buffers between steps: WebGPU; the
+   * prefix cache is then off) or `concatenate` (a new cache tensor per step in CPU memory).
+   */
+  get kvCache(): 'in-place' | 'device' | 'concatenate' {
+    if (this.backend.preferredOutputLocation === 'gpu-buffer') return 'device';
+    return this.info.attention === 'fused' && this.backend.preallocatedOutputs === true
+      ? 'in-place'
+      : 'concatenate';
   }
 
   /** Token ids that end generation. */
@@ -470,10 +494,11 @@ export class NvlmPipeline<I = unknown> {
     // X/H: cross-attention keys and values once per request; the prefix cache is not used with
     // images there (every token after an image depends on it through cross-attention).
     const crossState = cross ? await this.#crossState(cross, requestImages) : undefined;
-    const reuse = cross && requestImages.length > 0 ? 0 : this.#reusablePrefix(keys);
+    const onDevice = this.kvCache === 'device';
+    const reuse = (cross && requestImages.length > 0) || onDevice ? 0 : this.#reusablePrefix(keys);
     // With fused attention on a backend that fills pre-allocated outputs, the cache is one buffer
     // per layer sized for the whole request, updated in place; otherwise it grows by concatenation.
-    const inPlace = info.attention === 'fused' && this.backend.preallocatedOutputs === true;
+    const inPlace = this.kvCache === 'in-place';
     let past = inPlace
       ? copyCache(
           this.backend,
@@ -496,7 +521,7 @@ export class NvlmPipeline<I = unknown> {
       inPlace,
     );
     const prefillMs = performance.now() - prefillStart;
-    if (!inPlace) past = presents(out, info);
+    if (!inPlace) past = nextPast(past, out, info, onDevice);
 
     const generated: number[] = [];
     const decoder = this.tokenizer.createIncrementalDecoder({ skipSpecialTokens: true });
@@ -540,7 +565,7 @@ export class NvlmPipeline<I = unknown> {
         crossState?.feeds(position, position + 1),
         inPlace,
       );
-      if (!inPlace) past = presents(out, info);
+      if (!inPlace) past = nextPast(past, out, info, onDevice);
       position++;
     }
     if (!stoppedByString) {
@@ -554,7 +579,9 @@ export class NvlmPipeline<I = unknown> {
     }
     const decodeMs = performance.now() - decodeStart;
     // Keep the cache for the next request: it covers the prompt and every generated token fed so far.
-    if (this.#options.prefixCache && !(cross && requestImages.length > 0)) {
+    if (onDevice) {
+      for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    } else if (this.#options.prefixCache && !(cross && requestImages.length > 0)) {
       const fed = generated.slice(0, position - promptIds.length);
       this.#cached = { keys: [...keys, ...fed.map(String)], past };
     }
@@ -858,6 +885,18 @@ function imageTokenSources(expanded: ExpandedPrompt, perTile: number): ImageRow[
 function lastLogits(logits: OrtTensor, vocab: number): Float32Array {
   const data = logits.data as Float32Array;
   return data.slice(data.length - vocab);
+}
+
+/** The next step's pasts; on the device the previous step's GPU buffers are released. */
+function nextPast(
+  past: Feeds,
+  out: InferenceSession.OnnxValueMapType,
+  info: NvlmModelInfo,
+  onDevice: boolean,
+): Feeds {
+  if (onDevice)
+    for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+  return presents(out, info);
 }
 
 /** The decoder's presents as the next step's pasts. */

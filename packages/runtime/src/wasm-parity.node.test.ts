@@ -44,6 +44,9 @@ it('cpu and wasm backends produce the same greedy tokens, with and without an im
   const wasm = await loadPipeline(join(root, 'model'), { backends: ['wasm-in-node'] });
   try {
     expect(wasm.backend.executionProviders).toEqual(['wasm']);
+    // The CPU pipeline keeps the cache in place, the wasm one concatenates: same tokens both ways.
+    expect(cpu.kvCache).toBe('in-place');
+    expect(wasm.kvCache).toBe('concatenate');
     for (const request of requests) {
       const a = await cpu.complete(request);
       const b = await wasm.complete(request);

@@ -22,6 +22,7 @@ export interface PageCase {
 
 export interface PageResult {
   backendInfo: { name: string; executionProviders: readonly string[]; fallbackReasons: readonly string[] };
+  kvCache: string;
   progress: ModelLoadProgress[];
   results: { tokenIds: number[]; promptTokenIds: number[]; firstLogits: number[]; timings: unknown }[];
   loadMs: number;
@@ -64,6 +65,7 @@ async function run(c: PageCase): Promise<PageResult> {
   }
   return {
     backendInfo: pipeline.backendInfo,
+    kvCache: pipeline.kvCache,
     progress,
     results,
     loadMs,
