@@ -8,98 +8,40 @@
  * KV cache of the longest prefix shared with the previous request), then decode token by token.
  */
 
-import { type ExpandedPrompt, expandPrompt, type PromptImage, type TiledImage } from '@nvlm-ts/tiler';
+import { expandPrompt, type PromptImage, type TiledImage } from '@nvlm-ts/tiler';
 import type { Tokenizer } from '@nvlm-ts/tokenizer';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { type Backend, type BackendInfo, backendName, type ResolvedBackend } from './backend.js';
 import { buildCrossPrompt, type CrossPrompt, generatedRow, promptMask } from './cross-attention.js';
 import { RuntimeError } from './errors.js';
+import type {
+  FinishReason,
+  GenerationChunk,
+  GenerationResult,
+  GenerationStream,
+  PipelineOptions,
+  PlatformHooks,
+} from './generation-types.js';
 import { type FeatureArray, ImageFeatureCache } from './image-cache.js';
+import { type ImageRow, imageTokenSources, promptKeys } from './image-rows.js';
+import { copyCache, type Feeds, lastLogits, nextPast } from './kv-cache.js';
 import type { ModelFiles, NvlmModelInfo } from './model-files.js';
 import { type GenerateRequest, normalizeRequest } from './request.js';
 import { Sampler } from './sampling.js';
 import { StopStringMatcher } from './stop.js';
 
-//#region public types
-
-export type FinishReason = 'stop' | 'length' | 'abort';
-
-export interface GenerationChunk {
-  /** New text (may be empty while a multi-byte character or a possible stop string is pending). */
-  readonly text: string;
-  /** The token generated at this step. */
-  readonly tokenId: number;
-}
-
-export interface GenerationUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-  /** Prompt tokens that are image tokens. */
-  readonly imageTokens: number;
-  /** Prompt tokens whose KV cache was reused from the previous request. */
-  readonly cachedTokens: number;
-}
-
-export interface GenerationTimings {
-  /** Request start to first generated token, ms. */
-  readonly ttftMs: number;
-  readonly visionMs: number;
-  readonly prefillMs: number;
-  readonly prefillTokensPerSecond: number;
-  readonly decodeMs: number;
-  readonly decodeTokensPerSecond: number;
-  readonly totalMs: number;
-  /** Tiles encoded by the vision encoder for this request (cache hits excluded). */
-  readonly tilesEncoded: number;
-  /** Tiles of all images of the request. */
-  readonly tiles: number;
-}
-
-export interface GenerationResult {
-  readonly text: string;
-  readonly tokenIds: readonly number[];
-  readonly promptTokenIds: readonly number[];
-  readonly finishReason: FinishReason;
-  readonly usage: GenerationUsage;
-  readonly timings: GenerationTimings;
-}
-
-/** Async iterable of chunks, plus the final result (which resolves even if nobody iterates). */
-export interface GenerationStream extends AsyncIterable<GenerationChunk> {
-  readonly result: Promise<GenerationResult>;
-}
-
-/** What a platform entry provides. */
-export interface PlatformHooks<I> {
-  /** Tiles and normalises one image (tiler's `tileImage`). */
-  tileImage(input: I, options: Record<string, unknown>): Promise<TiledImage>;
-  /** A content key for an image input (hash of its bytes), or undefined when not cheaply known. */
-  imageKey(input: I): Promise<string | undefined>;
-}
-
-export interface PipelineOptions {
-  /** Most images per request (default 16). */
-  maxImages?: number;
-  /** Image-feature cache budget in bytes (default 512 MiB; 0 disables). */
-  imageCacheBytes?: number;
-  /** Reuse the KV cache of a prefix shared with the previous request (default true). */
-  prefixCache?: boolean;
-  /**
-   * Generations run at once (default 1); more wait in order. onnxruntime runs sessions from
-   * several generations concurrently; the prefix cache serves one of them at a time.
-   */
-  concurrency?: number;
-  /** Context length; default the model's max_position_embeddings. */
-  contextLength?: number;
-  /** Extra onnxruntime session options (threads, graph optimisation level, optimised model path...). */
-  sessionOptions?: InferenceSession.SessionOptions;
-}
-
-//#endregion
+export type {
+  FinishReason,
+  GenerationChunk,
+  GenerationResult,
+  GenerationStream,
+  GenerationTimings,
+  GenerationUsage,
+  PipelineOptions,
+  PlatformHooks,
+} from './generation-types.js';
 
 type OrtTensor = Tensor;
-type Feeds = Record<string, OrtTensor>;
 
 /** An image of a request, tiled (or known from the cache). */
 interface RequestImage {
@@ -843,107 +785,3 @@ export class NvlmPipeline<I = unknown> {
 
   //#endregion
 }
-
-//#region helpers
-
-let uncachedImages = 0;
-
-/** Cache keys per prompt position: the id, or for image tokens the image's content and row. */
-function promptKeys(
-  ids: readonly number[],
-  imagePositions: readonly number[],
-  images: readonly RequestImage[],
-  sources: readonly ImageRow[],
-): string[] {
-  const keys = ids.map(String);
-  imagePositions.forEach((position, k) => {
-    const { image, row } = sources[k]!;
-    // An image without a content key never matches a cached one.
-    keys[position] = `img:${images[image]!.key ?? `uncached-${uncachedImages++}`}:${row}`;
-  });
-  return keys;
-}
-
-/** Which image and feature row each image token of the decoder text takes. */
-interface ImageRow {
-  image: number;
-  row: number;
-}
-
-/** Image-token segments in prompt order -> (image, feature row) per image token. */
-function imageTokenSources(expanded: ExpandedPrompt, perTile: number): ImageRow[] {
-  const rows: ImageRow[] = [];
-  for (const segment of expanded.segments) {
-    if (segment.kind !== 'image') continue;
-    for (let r = 0; r < segment.count; r++)
-      rows.push({ image: segment.image, row: segment.tile * perTile + r });
-  }
-  return rows;
-}
-
-/** The last position's logits as a fresh Float32Array (the sampler works in place). */
-function lastLogits(logits: OrtTensor, vocab: number): Float32Array {
-  const data = logits.data as Float32Array;
-  return data.slice(data.length - vocab);
-}
-
-/** The next step's pasts; on the device the previous step's GPU buffers are released. */
-function nextPast(
-  past: Feeds,
-  out: InferenceSession.OnnxValueMapType,
-  info: NvlmModelInfo,
-  onDevice: boolean,
-): Feeds {
-  if (onDevice)
-    for (const tensor of Object.values(past)) if (tensor.location === 'gpu-buffer') tensor.dispose();
-  return presents(out, info);
-}
-
-/** The decoder's presents as the next step's pasts. */
-function presents(out: InferenceSession.OnnxValueMapType, info: NvlmModelInfo): Feeds {
-  const feeds: Feeds = {};
-  for (let l = 0; l < info.numLayers; l++) {
-    for (const kind of ['key', 'value'])
-      feeds[`past_key_values.${l}.${kind}`] = out[`present.${l}.${kind}`] as OrtTensor;
-  }
-  return feeds;
-}
-
-/**
- * A cache [1, nkv, capacity, hd] per layer holding the first `length` positions of `source` (or
- * nothing). capacity == length reuses the source's own tensors when they already have that size.
- */
-function copyCache(
-  backend: Backend,
-  source: Feeds | undefined,
-  length: number,
-  capacity: number,
-  info: NvlmModelInfo,
-): Feeds {
-  const feeds: Feeds = {};
-  const { numKvHeads: heads, headDim: d } = info;
-  for (let l = 0; l < info.numLayers; l++) {
-    for (const kind of ['key', 'value']) {
-      const name = `past_key_values.${l}.${kind}`;
-      const tensor = source?.[name];
-      if (tensor && tensor.dims[2] === capacity && capacity === length) {
-        feeds[name] = tensor;
-        continue;
-      }
-      const out =
-        info.floatType === 'float16'
-          ? new Uint16Array(heads * capacity * d)
-          : new Float32Array(heads * capacity * d);
-      if (tensor && length > 0) {
-        const total = tensor.dims[2]!;
-        const src = tensor.data as FeatureArray;
-        for (let h = 0; h < heads; h++)
-          out.set(src.subarray(h * total * d, (h * total + length) * d), h * capacity * d);
-      }
-      feeds[name] = new backend.ort.Tensor(info.floatType, out, [1, heads, capacity, d]);
-    }
-  }
-  return feeds;
-}
-
-//#endregion
