@@ -18,6 +18,8 @@ const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 /** Packages whose versions must move together (graph op sets and runtime must agree). */
 const FIXED_GROUP = ['@nvlm-ts/arch', '@nvlm-ts/onnx', '@nvlm-ts/runtime'];
 const REQUIRED_SCRIPTS = ['build', 'typecheck', 'test'];
+/** Packages kept private although they live in packages/ (STYLE.md rule 19: eval). */
+const PRIVATE_PACKAGES = new Set(['@nvlm-ts/eval']);
 const SOURCE_CONDITION = '@nvlm-ts/source';
 
 const rootPkg = readJson(join(root, 'package.json'));
@@ -72,7 +74,9 @@ for (const { group, name, path, pkg } of workspaces) {
   if (!existsSync(join(path, 'vitest.config.ts')))
     fail(where, 'missing vitest.config.ts (use tooling/vitest.shared.ts)');
   if (group === 'apps' && pkg.private !== true) fail(where, 'apps are private: set "private": true');
-  if (group === 'packages') {
+  if (group === 'packages' && PRIVATE_PACKAGES.has(pkg.name)) {
+    if (pkg.private !== true) fail(where, `${pkg.name} is private (STYLE.md): set "private": true`);
+  } else if (group === 'packages') {
     if (pkg.private) fail(where, 'packages are published: remove "private"');
     if (!pkg.license) fail(where, 'missing license');
     if (!pkg.files?.includes('dist')) fail(where, '"files" must include "dist"');

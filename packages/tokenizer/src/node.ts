@@ -15,18 +15,8 @@ import {
 import { parseTokenizerJsonText } from './serialization.js';
 import { Tokenizer } from './tokenizer.js';
 
-export type { AddedToken, AddedTokenInput } from './added-tokens.js';
-export type { ChatMessage, ChatTemplateOptions } from './chat-template.js';
-export type { TokenizerErrorCode, TokenizerErrorDetails } from './errors.js';
-export { TokenizerError } from './errors.js';
-export type { AddedTokenJson, TokenizerConfigJson, TokenizerJson } from './json-types.js';
-export type { LoadTokenizerOptions, TokenizerSource } from './load.js';
-export { translateOnigurumaPattern } from './oniguruma-regex.js';
-export { SUPPORTED_COMPONENTS } from './serialization.js';
-export type { IncrementalDecoderOptions } from './streaming.js';
-export { IncrementalDecoder } from './streaming.js';
-export type { DecodeOptions, EncodeOptions, Encoding, SpecialTokens } from './tokenizer.js';
-export { Tokenizer } from './tokenizer.js';
+// Everything of the browser-safe entry; `loadTokenizer` below (also paths) replaces its namesake.
+export * from './index.js';
 
 async function readText(path: string, what: string): Promise<string> {
   try {

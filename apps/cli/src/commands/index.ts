@@ -8,6 +8,7 @@ import { generateCommand } from './generate.js';
 import { infoCommand } from './info.js';
 import { initTinyCommand } from './init-tiny.js';
 import { inspectCommand } from './inspect.js';
+import { scoreCommand } from './score.js';
 import { serveCommand } from './serve.js';
 import { tileCommand } from './tile.js';
 import { tokenizeCommand } from './tokenize.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   convertCommand,
   generateCommand,
   serveCommand,
+  scoreCommand,
   inspectCommand,
   infoCommand,
 ] as Command<OptionSpecs>[];

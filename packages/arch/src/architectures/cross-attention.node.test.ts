@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decoderGraph } from '../blocks/decoder.js';
 import type { NvlmArchId } from '../config/nvlm.js';
 import { referenceDecoder, referenceVision } from '../reference/nvlm.js';
+import { decoderFeeds } from '../testing/decoder-feeds.js';
 import { maxAbsDiff, type TinyModel, testValues, tinyModel } from '../testing/tiny-model.js';
 
 let dir: string;
@@ -58,24 +59,12 @@ async function decodeWithMemory(
       cross_attention_states: new ort.Tensor('float32', memory, [b, m, t.hiddenSize]),
     }));
   const feeds: Record<string, ort.Tensor> = {
-    inputs_embeds: new ort.Tensor('float32', embeds, [b, l, t.hiddenSize]),
-    attention_mask: int64(Array(b * (past + l)).fill(1), [b, past + l]),
-    position_ids: int64(
-      Array.from({ length: b * l }, (_, i) => past + (i % l)),
-      [b, l],
-    ),
+    ...decoderFeeds(ort.Tensor, model.config, { embeds, batch: b, length: l, past, ...(cache && { cache }) }),
     cross_attention_mask: int64(mask, [b, l, m]),
   };
   for (let n = 0; n < model.config.crossAttentionLayers.length; n++) {
     feeds[`cross_attention.${n}.key`] = crossKv[`cross_attention.${n}.key`] as ort.Tensor;
     feeds[`cross_attention.${n}.value`] = crossKv[`cross_attention.${n}.value`] as ort.Tensor;
-  }
-  for (let i = 0; i < t.numLayers; i++) {
-    for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${i}.${kind}`] =
-        (cache?.[`present.${i}.${kind}`] as ort.Tensor | undefined) ??
-        new ort.Tensor('float32', new Float32Array(0), [b, t.numKvHeads, 0, t.headDim]);
-    }
   }
   return { out: await s.decoder_model_merged!.run(feeds), kv: crossKv };
 }
@@ -111,21 +100,7 @@ for (const arch of ['nvlm-x', 'nvlm-h'] as NvlmArchId[]) {
       const embeds = testValues(5 * H, 8);
       const memory = testValues(4 * H, 9);
       const { out } = await decodeWithMemory(model, s, embeds, 1, 5, memory, 4, patternMask(5, 4));
-      const feeds: Record<string, ort.Tensor> = {
-        inputs_embeds: new ort.Tensor('float32', embeds, [1, 5, H]),
-        attention_mask: int64([1, 1, 1, 1, 1], [1, 5]),
-        position_ids: int64([0, 1, 2, 3, 4], [1, 5]),
-      };
-      for (let i = 0; i < model.config.text.numLayers; i++) {
-        for (const kind of ['key', 'value']) {
-          feeds[`past_key_values.${i}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-            1,
-            2,
-            0,
-            model.config.text.headDim,
-          ]);
-        }
-      }
+      const feeds = decoderFeeds(ort.Tensor, model.config, { embeds, batch: 1, length: 5 });
       const plain = await text.run(feeds);
       expect(maxAbsDiff(out.logits!.data as Float32Array, plain.logits!.data as Float32Array)).toBeLessThan(
         1e-6,

@@ -8,6 +8,7 @@ import { saveModel } from '@nvlm-ts/onnx/node';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceDecoder, referenceEmbed, referenceVision } from '../reference/nvlm.js';
+import { decoderFeeds } from '../testing/decoder-feeds.js';
 import { maxAbsDiff, testValues, tinyModel } from '../testing/tiny-model.js';
 
 const model = tinyModel('nvlm-d', 3);
@@ -39,8 +40,8 @@ function int64(values: number[], dims: number[]) {
   return new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
 }
 
-/** Runs the decoder on [B, L] embeddings with the given cache; returns logits and presents. */
-async function decode(
+/** Runs the decoder on [B, L] embeddings with the given mask, positions and previous step. */
+function decode(
   embeds: Float32Array,
   b: number,
   l: number,
@@ -48,18 +49,15 @@ async function decode(
   positions: number[],
   past?: ort.InferenceSession.OnnxValueMapType,
 ) {
-  const feeds: Record<string, ort.Tensor> = {
-    inputs_embeds: new ort.Tensor('float32', embeds, [b, l, H]),
-    attention_mask: int64(mask, [b, mask.length / b]),
-    position_ids: int64(positions, [b, l]),
-  };
-  for (let i = 0; i < layers; i++) {
-    for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${i}.${kind}`] =
-        (past?.[`present.${i}.${kind}`] as ort.Tensor | undefined) ??
-        new ort.Tensor('float32', new Float32Array(0), kvShape(b, 0));
-    }
-  }
+  const feeds = decoderFeeds(ort.Tensor, config, {
+    embeds,
+    batch: b,
+    length: l,
+    past: mask.length / b - l,
+    mask,
+    positions,
+    ...(past && { cache: past }),
+  });
   return sessions.decoder_model_merged!.run(feeds);
 }
 
@@ -99,24 +97,10 @@ describe('fused decoder attention (RotaryEmbedding + GroupQueryAttention)', () =
         l: number,
         past: number,
         cache?: ort.InferenceSession.OnnxValueMapType,
-      ) => {
-        const feeds: Record<string, ort.Tensor> = {
-          inputs_embeds: new ort.Tensor('float32', embeds, [b, l, H]),
-          attention_mask: int64(Array(b * (past + l)).fill(1), [b, past + l]),
-          position_ids: int64(
-            Array.from({ length: b * l }, (_, i) => past + (i % l)),
-            [b, l],
-          ),
-        };
-        for (let i = 0; i < layers; i++) {
-          for (const kind of ['key', 'value']) {
-            feeds[`past_key_values.${i}.${kind}`] =
-              (cache?.[`present.${i}.${kind}`] as ort.Tensor | undefined) ??
-              new ort.Tensor('float32', new Float32Array(0), kvShape(b, 0));
-          }
-        }
-        return fused.run(feeds);
-      };
+      ) =>
+        fused.run(
+          decoderFeeds(ort.Tensor, config, { embeds, batch: b, length: l, past, ...(cache && { cache }) }),
+        );
       const a = testValues(8 * H, 31);
       const b = testValues(8 * H, 32);
       const refA = referenceDecoder(config, model.reference, a, 8);

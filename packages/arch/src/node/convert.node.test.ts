@@ -5,6 +5,7 @@ import { f16ToF32, f32ToF16, writeSafetensorsFile } from '@nvlm-ts/safetensors';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceDecoder, referenceVision } from '../reference/nvlm.js';
+import { decoderFeeds } from '../testing/decoder-feeds.js';
 import { maxAbsDiff, testValues, tinyModel } from '../testing/tiny-model.js';
 import { tinyConfigJson } from '../tiny.js';
 import { type ConvertProgress, convert } from './convert.js';
@@ -35,31 +36,15 @@ async function lastLogits(
   fp16 = false,
 ): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(join(dir, 'decoder_model_merged.onnx'));
-  const float = fp16 ? 'float16' : 'float32';
-  const empty = () => (fp16 ? new Uint16Array(0) : new Float32Array(0));
   try {
-    const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: fp16
-        ? new ort.Tensor('float16', f32ToF16(embeds), [1, length, H])
-        : new ort.Tensor('float32', embeds, [1, length, H]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]),
-      position_ids: new ort.Tensor(
-        'int64',
-        BigInt64Array.from({ length }, (_, i) => BigInt(i)),
-        [1, length],
-      ),
-    };
-    for (let i = 0; i < config.text.numLayers; i++) {
-      for (const kind of ['key', 'value']) {
-        feeds[`past_key_values.${i}.${kind}`] = new ort.Tensor(float, empty(), [
-          1,
-          config.text.numKvHeads,
-          0,
-          config.text.headDim,
-        ]);
-      }
-    }
-    const out = await session.run(feeds);
+    const out = await session.run(
+      decoderFeeds(ort.Tensor, config, {
+        embeds: fp16 ? f32ToF16(embeds) : embeds,
+        batch: 1,
+        length,
+        floatType: fp16 ? 'float16' : 'float32',
+      }),
+    );
     expect(out.logits!.dims).toEqual([1, 1, V]);
     return out.logits!.data as Float32Array;
   } finally {

@@ -14,4 +14,5 @@ export {
   referencePixelShuffle,
   referenceVision,
 } from '../reference/nvlm.js';
+export { type DecoderFeedsOptions, decoderFeeds } from './decoder-feeds.js';
 export { maxAbsDiff, type TinyModel, testValues, tinyModel } from './tiny-model.js';

@@ -1,0 +1,42 @@
+/**
+ * The one error class of @nvlm-ts/eval (STYLE.md rule 13): bad scorer input (a missing or mistyped
+ * field, an unknown variant) is an `EvaluationError` whose `code` says what went wrong and whose `field`
+ * names the offending input field.
+ */
+
+/** What went wrong; stable strings, safe to switch on. */
+export type EvaluationErrorCode =
+  /** A scorer input field is missing, has the wrong type, or an impossible value. */
+  | 'BAD_INPUT'
+  /** A metric or variant name that this package does not know. */
+  | 'UNKNOWN_VARIANT'
+  /** A line of a JSONL/TSV stream is not valid (see `line`). */
+  | 'BAD_LINE';
+
+/** Data carried by an {@link EvaluationError}. */
+export interface EvaluationErrorDetails {
+  /** The input field the error is about (`answers`, `index2ans`, ...). */
+  readonly field?: string | undefined;
+  /** 1-based line number in the input stream, when the error is about one line. */
+  readonly line?: number | undefined;
+  /** The original error, if this one wraps another. */
+  readonly cause?: unknown;
+}
+
+/** A typed error for bad scorer input; `code` says which. */
+export class EvaluationError extends Error {
+  override readonly name = 'EvaluationError';
+  /** What went wrong. */
+  readonly code: EvaluationErrorCode;
+  /** The input field the error is about, when known. */
+  readonly field: string | undefined;
+  /** 1-based input line, when known. */
+  readonly line: number | undefined;
+
+  constructor(code: EvaluationErrorCode, message: string, details: EvaluationErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.field = details.field;
+    this.line = details.line;
+  }
+}

@@ -1,0 +1,3 @@
+import { definePackageConfig } from '../../tooling/vitest.shared.ts';
+
+export default definePackageConfig('@nvlm-ts/eval');
