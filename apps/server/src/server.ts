@@ -15,7 +15,7 @@ import {
   type ServedPipeline,
   SHUTDOWN,
 } from './routes/chat-completions.js';
-import { registerStaticFiles } from './routes/static-files.js';
+import { registerModelFiles, registerStaticFiles } from './routes/static-files.js';
 import { Scheduler } from './scheduler.js';
 import { MAX_TOKENS_LIMIT } from './schema.js';
 
@@ -49,6 +49,11 @@ export interface ServerOptions {
   remoteImages?: RemoteImagePolicy;
   /** Serve this directory at `/` (the browser demo); default a page describing the API. */
   staticDir?: string;
+  /**
+   * Serve this model directory's files read-only at `/model/<file>` (default: not served), so the
+   * browser demo at `/` can run the same model in the page. `pnpm start` turns it on with the demo.
+   */
+  modelFilesDir?: string;
   /** How long running generations may finish after `close()` before they are aborted, ms (default 10000). */
   shutdownTimeoutMs?: number;
   /**
@@ -241,6 +246,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
+  if (options.modelFilesDir !== undefined) registerModelFiles(app, options.modelFilesDir);
   registerStaticFiles(app, options.staticDir, {
     modelId: options.modelId,
     modelLocation: options.modelLocation,

@@ -1,5 +1,6 @@
 /** `nvlm serve`: the OpenAI-compatible server (@nvlm-ts/server) over a model directory. */
 import { resolve } from 'node:path';
+import { resolveModelDirectory } from '@nvlm-ts/runtime';
 import { DEFAULT_MODEL_ID, defaultModelDirectory, ensureDefaultModel, serve } from '@nvlm-ts/server';
 import { defineCommand, intOption, UsageError } from '../command.js';
 import { RUNTIME_OPTIONS, runtimeOptions } from '../util/runtime-options.js';
@@ -99,6 +100,10 @@ export const serveCommand = defineCommand({
       description: 'Browser origins allowed to call the API (CORS; comma-separated, * = any)',
     },
     static: { type: 'string', valueName: 'DIR', description: 'Serve this directory at / (the browser demo)' },
+    'model-files': {
+      type: 'boolean',
+      description: 'Expose the model directory read-only at /model/ (for the browser demo to load it)',
+    },
     'shutdown-timeout': {
       type: 'string',
       valueName: 'S',
@@ -111,6 +116,7 @@ export const serveCommand = defineCommand({
   examples: [
     'nvlm serve --model NVLM-D-72B-int4 --port 8000',
     'nvlm serve --default-model --api-key secret',
+    'nvlm serve --default-model --static apps/demo/dist --model-files',
     'nvlm serve -m models/tiny-d-onnx --image-hosts "*.wikimedia.org" --concurrency 2',
   ],
   async run({ values, io }) {
@@ -173,6 +179,7 @@ export const serveCommand = defineCommand({
     const server = await serve({
       model,
       ...options,
+      ...(values['model-files'] && { modelFilesDir: await resolveModelDirectory(model) }),
       ...(values['default-model'] && { modelId: options.modelId ?? DEFAULT_MODEL_ID, randomWeights: true }),
     });
     io.stdout.write(

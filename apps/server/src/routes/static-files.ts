@@ -1,6 +1,7 @@
 /**
  * `/`: a directory of static files (the browser demo's build) when one is given, else a small
- * HTML page naming the model and showing how to call the API. Hand-written rather than
+ * HTML page naming the model and showing how to call the API; `/model/<file>`: the served model
+ * directory's files, read-only, when asked (the demo loads the same model in the browser). Hand-written rather than
  * @fastify/static: one GET/HEAD handler for a read-only directory, with the cross-origin isolation
  * headers onnxruntime-web's threaded WASM needs (COOP/COEP), is less code than the plugin's options,
  * and its current major pulls dependencies that want Node 22.
@@ -59,6 +60,33 @@ export function registerStaticFiles(app: FastifyInstance, dir: string | undefine
   const serve = (request: FastifyRequest, reply: FastifyReply) => sendFile(root, request, reply);
   app.get('/', serve);
   app.get('/*', serve);
+}
+
+/** A model file name: one path segment of word characters, dots and dashes, not starting with a dot. */
+const MODEL_FILE = /^[\w-][\w.-]*$/;
+
+/**
+ * Serves the files of the model directory `dir` (flat: nvlm.json, tokenizer files, ONNX graphs and
+ * their external data) at `/model/<name>`, for a browser page of the same origin to load the model
+ * with `loadPipelineFromUrl('/model/')`. Nothing else of the file system is reachable.
+ */
+export function registerModelFiles(app: FastifyInstance, dir: string): void {
+  const root = resolve(dir);
+  app.get('/model/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    if (!MODEL_FILE.test(name)) throw notFound(`/model/${name}`);
+    const file = join(root, name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw notFound(`/model/${name}`);
+    reply.headers({
+      ...ISOLATION,
+      'cross-origin-resource-policy': 'same-origin',
+      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-cache',
+    });
+    return reply.send(createReadStream(file));
+  });
 }
 
 async function sendFile(root: string, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
