@@ -102,7 +102,18 @@ describe('nvlm generate', () => {
     expect((await readdir(join(workspace.root, 'cache'))).length).toBe(1);
     // The same request again (no second conversion), and on the explicitly converted model.
     for (const model of ['ckpt', 'onnx']) {
-      const again = await run(['generate', '-m', model, '-i', 'red.png', '-p', 'Color?', '--max-new-tokens', '3', '--json']);
+      const again = await run([
+        'generate',
+        '-m',
+        model,
+        '-i',
+        'red.png',
+        '-p',
+        'Color?',
+        '--max-new-tokens',
+        '3',
+        '--json',
+      ]);
       expect(JSON.parse(again.out).token_ids).toEqual(result.token_ids);
       expect((await readdir(join(workspace.root, 'cache'))).length).toBe(1);
     }
