@@ -110,14 +110,13 @@ async function main() {
       JSON.stringify({ bos_token_id: 151643, eos_token_id: [151645, 151643], do_sample: false }),
     );
     const fileBytes = (await stat(join(tjsDir, 'onnx', 'model.onnx_data'))).size;
+    // A decode step reads every weight once except the embedding table (one row).
+    const embedBytes = t.vocabSize * t.hiddenSize * 4;
 
     const prompt = 'Write a long story about a lighthouse keeper.';
     const ours = await loadPipeline(tjsDir, { backends: ['cpu'] });
     const warm = await ours.complete({ prompt, maxNewTokens: 2 });
     const promptIds = warm.promptTokenIds;
-    const oursFp32 = await ours.complete({ prompt, maxNewTokens: NEW_TOKENS, stopTokenIds: [] });
-    await ours.dispose();
-
     const transformers = await import('@huggingface/transformers');
     transformers.env.allowRemoteModels = false;
     transformers.env.localModelPath = root;
@@ -131,31 +130,51 @@ async function main() {
       1,
       promptIds.length,
     ]);
-    let first = 0;
-    let count = 0;
-    const streamer = {
-      put: () => {
-        count++;
-        if (count === 2) first = performance.now();
-      },
-      end: () => {},
+    /** One transformers.js generation: tokens, decode tok/s and time to first token. */
+    const runTjs = async () => {
+      let first = 0;
+      let count = 0;
+      // streamer.put is called for the prompt first, then once per new token.
+      const streamer = {
+        put: () => {
+          count++;
+          if (count === 2) first = performance.now();
+        },
+        end: () => {},
+      };
+      const start = performance.now();
+      const output = (await model.generate({
+        inputs: inputIds,
+        max_new_tokens: NEW_TOKENS,
+        do_sample: false,
+        streamer,
+      } as never)) as {
+        data: BigInt64Array;
+      };
+      const end = performance.now();
+      const tokens = Array.from(output.data.slice(promptIds.length), Number);
+      return { tokens, decode: ((tokens.length - 1) / (end - first)) * 1000, ttft: first - start };
     };
-    const start = performance.now();
-    const output = (await model.generate({
-      inputs: inputIds,
-      max_new_tokens: NEW_TOKENS,
-      do_sample: false,
-      streamer,
-    } as never)) as { data: BigInt64Array; dims: number[] };
-    const end = performance.now();
-    const tjsTokens = Array.from(output.data.slice(promptIds.length), Number);
-    // streamer.put is called for the prompt first, then once per new token.
-    const tjsDecode = ((tjsTokens.length - 1) / (end - first)) * 1000;
-    const tjsTtft = first - start;
+    // Interleaved rounds, best of 3 for each (the machine's other load hits both alike).
+    let tjsBest = { tokens: [] as number[], decode: 0, ttft: 0 };
+    let oursFp32 = warm;
+    for (let round = 0; round < 3; round++) {
+      const mine = await ours.complete({ prompt, maxNewTokens: NEW_TOKENS, stopTokenIds: [] });
+      if (
+        mine.timings.decodeTokensPerSecond > (oursFp32 === warm ? 0 : oursFp32.timings.decodeTokensPerSecond)
+      )
+        oursFp32 = mine;
+      const theirs = await runTjs();
+      if (theirs.decode > tjsBest.decode) tjsBest = theirs;
+    }
+    await ours.dispose();
     await (model as unknown as { dispose?: () => Promise<unknown> }).dispose?.();
+    const tjsTokens = tjsBest.tokens;
+    const tjsDecode = tjsBest.decode;
+    const tjsTtft = tjsBest.ttft;
 
     const same = JSON.stringify(tjsTokens) === JSON.stringify(oursFp32.tokenIds);
-    console.log(`\n1. same fp32 file (${(fileBytes / 1e9).toFixed(2)} GB):`);
+    console.log(`\n1. same fp32 file (${(fileBytes / 1e9).toFixed(2)} GB), best of 3 interleaved runs each:`);
     console.log(
       `   transformers.js: ${tjsDecode.toFixed(2)} tok/s decode, ttft ${tjsTtft.toFixed(0)} ms, ${tjsTokens.length} tokens`,
     );
@@ -182,7 +201,7 @@ async function main() {
     const bandwidth = measureBandwidth();
     const kvBytes = 2 * t.numLayers * t.numKvHeads * t.headDim * 4 * (promptIds.length + NEW_TOKENS / 2);
     for (const [name, bytes, rate] of [
-      ['fp32', fileBytes, oursFp32.timings.decodeTokensPerSecond],
+      ['fp32', fileBytes - embedBytes, oursFp32.timings.decodeTokensPerSecond],
       ['int4', int4Bytes, oursInt4.timings.decodeTokensPerSecond],
     ] as const) {
       const roof = bandwidth / ((bytes + kvBytes) / 1e9);

@@ -5,10 +5,10 @@ import type { FeatureArray } from './image-cache.js';
 import type { NvlmModelInfo } from './model-files.js';
 
 export type Feeds = Record<string, Tensor>;
-/** The last position's logits as a fresh Float32Array (the sampler works in place). */
-export function lastLogits(logits: Tensor, vocab: number): Float32Array {
+/** The last position's logits: a copy when the sampler will change them in place, else a view. */
+export function lastLogits(logits: Tensor, vocab: number, copy: boolean): Float32Array {
   const data = logits.data as Float32Array;
-  return data.slice(data.length - vocab);
+  return copy ? data.slice(data.length - vocab) : data.subarray(data.length - vocab);
 }
 
 /** The next step's pasts; on the device the previous step's GPU buffers are released. */

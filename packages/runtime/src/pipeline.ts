@@ -474,7 +474,7 @@ export class NvlmPipeline<I = unknown> {
     const decodeStart = performance.now();
     let position = promptIds.length;
     for (;;) {
-      const logits = lastLogits(out.logits!, info.vocabSize);
+      const logits = lastLogits(out.logits!, info.vocabSize, sampler.modifiesLogits);
       if (generated.length === 0) {
         request.onFirstLogits?.(Float32Array.from(logits));
       }

@@ -97,6 +97,14 @@ export class Sampler {
     if (this.options.repetitionPenalty !== 1) for (const id of promptIds) this.#seen.add(id);
   }
 
+  /** Whether `sample` changes the logits array (penalties or sampling); plain greedy only reads it. */
+  get modifiesLogits(): boolean {
+    const o = this.options;
+    return (
+      o.temperature !== 0 || o.repetitionPenalty !== 1 || o.frequencyPenalty !== 0 || o.presencePenalty !== 0
+    );
+  }
+
   /** Records a generated token (call after each `sample`). */
   accept(id: number): void {
     if (this.options.repetitionPenalty !== 1) this.#seen.add(id);
