@@ -4,13 +4,11 @@
  * and why the earlier ones were skipped. onnxruntime-web's wasm backend runs in Node; the model is
  * served by a `fetch` stand-in reading a tiny converted model from disk.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { convert, initTiny } from '@nvlm-ts/arch';
-import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Backend, loadPipelineFromUrl, RuntimeError, registerBackend } from './browser.js';
+import { makeTinyModelDir, wasmInNode } from './testing/tiny-model-dir.js';
 
 const BASE = 'https://models.example/tiny/';
 let root: string;
@@ -25,20 +23,12 @@ const fromDisk: typeof fetch = async (input) => {
 };
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'nvlm-fallback-'));
-  await initTiny({ arch: 'nvlm-d', out: join(root, 'ckpt'), seed: 5 });
-  await convert(join(root, 'ckpt'), join(root, 'model'));
-  ortWeb.env.wasm.numThreads = 1;
-  const wasm: Backend = {
-    ort: ortWeb as unknown as Backend['ort'],
-    executionProviders: ['wasm'],
-    needsBytes: true,
-    init: async () => {},
-  };
+  root = await makeTinyModelDir('fallback', 5);
+  const wasm = wasmInNode();
   const broken: Backend = {
     ...wasm,
     ort: {
-      Tensor: ortWeb.Tensor,
+      Tensor: wasm.ort.Tensor,
       InferenceSession: {
         create: async () => {
           throw new Error('device lost while compiling');

@@ -2,27 +2,16 @@
  * The same converted model on onnxruntime-node (cpu) and onnxruntime-web (wasm, run in Node) gives
  * the same greedy tokens.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { convert, initTiny } from '@nvlm-ts/arch';
-import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Backend, loadPipeline, registerBackend } from './node.js';
+import { loadPipeline, registerBackend } from './node.js';
+import { makeTinyModelDir, wasmInNode } from './testing/tiny-model-dir.js';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'nvlm-wasm-'));
-  await initTiny({ arch: 'nvlm-d', out: join(root, 'ckpt'), seed: 9 });
-  await convert(join(root, 'ckpt'), join(root, 'model'));
-  ortWeb.env.wasm.numThreads = 1;
-  const wasm: Backend = {
-    ort: ortWeb as unknown as Backend['ort'],
-    executionProviders: ['wasm'],
-    needsBytes: true,
-    init: async () => {},
-  };
-  registerBackend('wasm-in-node', wasm, 0);
+  root = await makeTinyModelDir('wasm', 9);
+  registerBackend('wasm-in-node', wasmInNode(), 0);
 }, 120_000);
 
 afterAll(async () => {
