@@ -4,9 +4,9 @@
  * checkpoint once into a cache directory, and re-exports the platform-free API.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { convert } from '@nvlm-ts/arch';
 import { type ImageInput, tileImage } from '@nvlm-ts/tiler';
 import { loadTokenizer } from '@nvlm-ts/tokenizer';
@@ -97,13 +97,30 @@ export function directoryFiles(dir: string): ModelFiles {
       if (!options?.bytes) return { model: path };
       // onnxruntime-web in Node: bytes in memory, external data files next to the model.
       external ??= await readExternalIndex(root);
-      const externalData = external[name] ?? [];
+      // nvlm.json lists each graph's data files; a transformers.js / optimum layout has none, so
+      // look for the usual `<model>.data` / `<model>_data` beside the model.
+      const listed = external[name];
+      const dir = dirname(path);
+      const externalData =
+        listed ??
+        (
+          await Promise.all(
+            [`${basename(path)}.data`, `${basename(path)}_data`].map(async (file) =>
+              (await stat(join(dir, file)).then(
+                () => true,
+                () => false,
+              ))
+                ? file
+                : undefined,
+            ),
+          )
+        ).filter((file): file is string => file !== undefined);
       return {
-        model: new Uint8Array(await readFile(path)),
+        model: await readBytes(path),
         externalData: await Promise.all(
           externalData.map(async (file) => ({
             path: file,
-            data: new Uint8Array(await readFile(join(root, file))),
+            data: await readBytes(join(listed ? root : dir, file)),
           })),
         ),
       };
@@ -111,10 +128,27 @@ export function directoryFiles(dir: string): ModelFiles {
   };
 }
 
+/** A whole file as bytes, read in chunks (`fs.readFile` refuses files above 2 GiB). */
+async function readBytes(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const out = new Uint8Array(size);
+    for (let offset = 0; offset < size; ) {
+      const { bytesRead } = await handle.read(out, offset, Math.min(2 ** 30, size - offset), offset);
+      if (bytesRead === 0) throw new RuntimeError('BAD_MODEL', `${path} ended early while being read`);
+      offset += bytesRead;
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readExternalIndex(root: string): Promise<Record<string, string[]>> {
-  const nvlm = JSON.parse(await readFile(join(root, 'nvlm.json'), 'utf8')) as {
-    external_data?: Record<string, string[]>;
-  };
+  const text = await readFile(join(root, 'nvlm.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  const nvlm = JSON.parse(text) as { external_data?: Record<string, string[]> };
   return nvlm.external_data ?? {};
 }
 
