@@ -30,8 +30,3 @@ export class ArchError extends Error {
     super(message, options);
   }
 }
-
-/** Throws `ArchError('INTERNAL')` when `condition` is false: for states that cannot happen. */
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new ArchError('INTERNAL', message);
-}

@@ -92,14 +92,6 @@ export function tinyTensor(spec: WeightSpec, seed: number): Float32Array {
   return zeroPadding(spec, out);
 }
 
-/** Parsed config plus the weights of a tiny model, generated lazily tensor by tensor. */
-export function* tinyWeights(
-  specs: readonly WeightSpec[],
-  seed: number,
-): Generator<{ spec: WeightSpec; data: Float32Array }> {
-  for (const spec of specs) yield { spec, data: tinyTensor(spec, seed) };
-}
-
 /**
  * A mid-size config for benchmarks: a Qwen2-0.5B-shaped decoder (24 layers, hidden 896, GQA 14/2,
  * vocabulary 151936) and a small InternViT (6 layers, hidden 384), about 0.65 B parameters.

@@ -4,11 +4,12 @@
  * (DESIGN.md "Prompt convention": a user message with images becomes `<image>\n` once per image,
  * in order, followed by its text; an explicit `<image>` in the text places an image there).
  */
+import { IMAGE_PLACEHOLDER } from '@nvlm-ts/tiler';
 import { RuntimeError } from './errors.js';
 import type { SamplingOptions } from './sampling.js';
 
-/** The placeholder an image replaces in message text. */
-export const IMAGE_PLACEHOLDER = '<image>';
+/** The placeholder an image replaces in message text (the tiler's, which expands it). */
+export { IMAGE_PLACEHOLDER };
 
 /** A part of a message's content (OpenAI-style). */
 export type ContentPart<I> = { type: 'text'; text: string } | { type: 'image'; image: I };
