@@ -11,7 +11,13 @@ export type EvaluationErrorCode =
   /** A metric or variant name that this package does not know. */
   | 'UNKNOWN_VARIANT'
   /** A line of a JSONL/TSV stream is not valid (see `line`). */
-  | 'BAD_LINE';
+  | 'BAD_LINE'
+  /** A dataset record cannot become a sample (missing image file, no question field, ...). */
+  | 'BAD_SAMPLE'
+  /** A model request failed (HTTP error, timeout, connection refused, runtime error); see `retryable`. */
+  | 'MODEL_ERROR'
+  /** Runner options or an existing results directory that cannot be used (mismatched run, bad URL). */
+  | 'BAD_RUN';
 
 /** Data carried by an {@link EvaluationError}. */
 export interface EvaluationErrorDetails {
@@ -21,6 +27,12 @@ export interface EvaluationErrorDetails {
   readonly line?: number | undefined;
   /** The original error, if this one wraps another. */
   readonly cause?: unknown;
+  /** For `MODEL_ERROR`: whether retrying the same request may succeed (timeout, 429, 5xx). */
+  readonly retryable?: boolean | undefined;
+  /** For `MODEL_ERROR` from an HTTP endpoint: the response status. */
+  readonly status?: number | undefined;
+  /** For a retryable `MODEL_ERROR`: how long the server asked to wait (`Retry-After`), in ms. */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** A typed error for bad scorer input; `code` says which. */
@@ -32,11 +44,20 @@ export class EvaluationError extends Error {
   readonly field: string | undefined;
   /** 1-based input line, when known. */
   readonly line: number | undefined;
+  /** For `MODEL_ERROR`: whether a retry may help. */
+  readonly retryable: boolean;
+  /** For `MODEL_ERROR` from an HTTP endpoint: the response status. */
+  readonly status: number | undefined;
+  /** For a retryable `MODEL_ERROR`: how long the server asked to wait (`Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: EvaluationErrorCode, message: string, details: EvaluationErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.field = details.field;
     this.line = details.line;
+    this.retryable = details.retryable ?? false;
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }

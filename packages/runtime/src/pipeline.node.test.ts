@@ -68,6 +68,15 @@ describe('greedy generation matches the reference forward', () => {
     expect(result.text).toBe(pipeline.tokenizer.decode(result.tokenIds, { skipSpecialTokens: true }));
   }, 60_000);
 
+  it('the in-place cache grows past its first capacity (2x the prompt) and stays exact', async () => {
+    expect(pipeline.kvCache).toBe('in-place');
+    const result = await pipeline.complete({ prompt: 'Go on.', maxNewTokens: 120, stopTokenIds: [] });
+    // The prompt is well under 60 tokens: the cache starts at prompt + 64 positions and grows once.
+    expect(result.usage.promptTokens).toBeLessThan(60);
+    expect(result.tokenIds).toHaveLength(120);
+    expect(result.tokenIds).toEqual(referenceGreedy(result.promptTokenIds, undefined, 120));
+  }, 120_000);
+
   it('with an image: the image tokens carry the reference vision features', async () => {
     const image = testImage(1);
     const result = await pipeline.complete({ prompt: 'What is shown?', images: [image], maxNewTokens: 4 });

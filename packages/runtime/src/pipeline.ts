@@ -60,6 +60,11 @@ interface CachedSequence {
 
 const DEFAULT_MAX_NEW_TOKENS = 256;
 
+/** The in-place cache's next size for `length` positions: double, and at least 64 positions more. */
+function grownCapacity(length: number): number {
+  return length + Math.max(64, length);
+}
+
 export class NvlmPipeline<I = unknown> {
   readonly info: NvlmModelInfo;
   readonly tokenizer: Tokenizer;
@@ -439,16 +444,15 @@ export class NvlmPipeline<I = unknown> {
     const onDevice = this.kvCache === 'device';
     const reuse = (cross && requestImages.length > 0) || onDevice ? 0 : this.#reusablePrefix(keys);
     // With fused attention on a backend that fills pre-allocated outputs, the cache is one buffer
-    // per layer sized for the whole request, updated in place; otherwise it grows by concatenation.
+    // per layer updated in place; otherwise it grows by concatenation.
     const inPlace = this.kvCache === 'in-place';
+    // onnxruntime-node copies every fetched output into a new ArrayBuffer, the in-place cache's full
+    // capacity included, so the cache grows geometrically (at most about twice what is used) instead of
+    // being sized for the whole budget up front: a large maxNewTokens then costs nothing per step.
+    const fullCapacity = promptIds.length + budget;
+    let capacity = Math.min(fullCapacity, grownCapacity(promptIds.length));
     let past = inPlace
-      ? copyCache(
-          this.backend,
-          reuse > 0 ? this.#cached!.past : undefined,
-          reuse,
-          promptIds.length + budget,
-          info,
-        )
+      ? copyCache(this.backend, reuse > 0 ? this.#cached!.past : undefined, reuse, capacity, info)
       : reuse > 0
         ? copyCache(this.backend, this.#cached!.past, reuse, reuse, info)
         : copyCache(this.backend, undefined, 0, 0, info);
@@ -498,6 +502,10 @@ export class NvlmPipeline<I = unknown> {
       if (request.signal?.aborted) {
         finishReason = 'abort';
         break;
+      }
+      if (inPlace && position + 1 > capacity) {
+        capacity = Math.min(fullCapacity, grownCapacity(position + 1));
+        past = copyCache(this.backend, past, position, capacity, info);
       }
       out = await this.#decode(
         await this.#stepInput(id),

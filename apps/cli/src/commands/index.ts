@@ -4,10 +4,12 @@
  */
 import type { Command, OptionSpecs } from '../command.js';
 import { convertCommand } from './convert.js';
+import { evalCommand } from './eval.js';
 import { generateCommand } from './generate.js';
 import { infoCommand } from './info.js';
 import { initTinyCommand } from './init-tiny.js';
 import { inspectCommand } from './inspect.js';
+import { sampleDataCommand } from './sample-data.js';
 import { scoreCommand } from './score.js';
 import { serveCommand } from './serve.js';
 import { tileCommand } from './tile.js';
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   convertCommand,
   generateCommand,
   serveCommand,
+  evalCommand,
+  sampleDataCommand,
   scoreCommand,
   inspectCommand,
   infoCommand,

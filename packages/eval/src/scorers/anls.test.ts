@@ -53,4 +53,15 @@ describe('scoreAnls variants', () => {
     expect(scoreAnls('', [''], 'pix2struct').score).toBe(1);
     expect(scoreAnls('x', [''], 'pix2struct').score).toBe(0);
   });
+  it('pix2struct: NL exactly 0.5 is kept (metrics.py `normalized_ld <= theta`)', () => {
+    // 'ab' vs 'ac': d = 1, L = max(2, 2) = 2 -> NL = 0.5 -> 1 - 0.5 = 0.5 (Megatron's strict < gives 0)
+    expect(scoreAnls('ac', ['ab'], 'pix2struct').score).toBe(0.5);
+    expect(scoreAnls('ac', ['ab'], 'megatron').score).toBe(0);
+    // lower-cased first: 'ABXY' -> 'abxy' vs 'abcd': d = 2, L = 4 -> 0.5
+    expect(scoreAnls('ABXY', ['abcd'], 'pix2struct').score).toBe(0.5);
+    // just above the threshold: 'abxyz' vs 'abcde': d = 3, L = 5 -> NL 0.6 -> 0
+    expect(scoreAnls('abxyz', ['abcde'], 'pix2struct').score).toBe(0);
+    // lengths are the lower-cased, unstripped strings: ' ab' vs 'abc': d = 2, L = 3 -> NL 2/3 -> 0
+    expect(scoreAnls(' ab', ['abc'], 'pix2struct').score).toBe(0);
+  });
 });

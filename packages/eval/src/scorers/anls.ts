@@ -31,8 +31,9 @@ const collapseLower = (s: string) => pyCollapseSpaces(pyStrip(s).toLowerCase());
  *   (so NL exactly 0.5 keeps 0.5).
  * - `megatron`: VQA-normalise both first, lengths of the normalised strings, `1 - NL` only if
  *   `NL < 0.5` (strict), max over answers.
- * - `pix2struct`: lower-case only, lengths of the lower-cased strings, `1 - NL` if `NL < 0.5`, an
- *   empty answer scores `prediction == ''`; max over answers.
+ * - `pix2struct`: lower-case only, lengths of the lower-cased strings, `1 - NL` if `NL <= 0.5` (NL
+ *   exactly 0.5 keeps 0.5, as in the official script), an empty answer scores `prediction == ''`; max
+ *   over answers.
  * @throws {EvaluationError} `BAD_INPUT` when `answers` is empty.
  */
 export function scoreAnls(
@@ -69,6 +70,12 @@ export function scoreAnls(
       return { score: best, pred_norm: pred };
     }
     case 'pix2struct': {
+      // Checked against google-research/pix2struct `pix2struct/metrics.py` @ 5b086ef5: `anls_metric`
+      // returns `1 - normalized_ld if normalized_ld <= theta else 0` (theta 0.5, inclusive), with
+      // `normalized_ld = editdistance.eval(t, p) / max(len(t), len(p))` on the strings as given;
+      // `pix2struct_metrics` passes them through `normalize_fn=lambda v: v.lower()` and takes the max
+      // over targets (`aggregate_metrics`). No strip, no space collapsing. Both strings empty divides
+      // by zero in Python (ZeroDivisionError); here that pair scores 1, like RRC's `L == 0` case.
       const pred = prediction.toLowerCase();
       let best = -Infinity;
       for (const answer of answers) {
@@ -77,7 +84,7 @@ export function scoreAnls(
         if (gt === '') s = pred === '' ? 1 : 0;
         else {
           const nl = levenshtein(gt, pred) / Math.max(pyLen(gt), pyLen(pred));
-          s = nl < 0.5 ? 1 - nl : 0;
+          s = nl <= 0.5 ? 1 - nl : 0;
         }
         best = Math.max(best, s);
       }

@@ -39,4 +39,20 @@ describe('scoreOcrBench variants', () => {
     expect(scoreOcrBench('a\u3000b', 'a b', 'IIIT5K', 'lmms_fullwidth').score).toBe(1);
     expect(scoreOcrBench('ｘ', 'x', 'HME100k', 'lmms_fullwidth').score).toBe(0);
   });
+  it('lmms_fullwidth folds both sides, in any case, and strips U+3000 at the ends', () => {
+    // 'ｎｅｗｓ' (full-width lower) vs 'NEWS': fold -> 'news', lower -> 'news' -> hit
+    expect(scoreOcrBench('ｎｅｗｓ', 'NEWS', 'IIIT5K', 'lmms_fullwidth').score).toBe(1);
+    // full-width answer vs ASCII prediction: the answer is folded too
+    expect(scoreOcrBench('total 12.5', 'ＴＯＴＡＬ　１２．５', 'SROIE', 'lmms_fullwidth').score).toBe(1);
+    // U+3000 at the ends is whitespace to Python's strip(), folded or not
+    expect(scoreOcrBench('　ab　', 'ab', 'IIIT5K', 'lmms_fullwidth').pred_norm).toBe('ab');
+    expect(scoreOcrBench('　ab　', 'ab', 'IIIT5K').pred_norm).toBe('ab');
+    // inside the text, folded to a space only by lmms_fullwidth
+    expect(scoreOcrBench('a　b', 'a b', 'IIIT5K').score).toBe(0);
+    expect(scoreOcrBench('ａ　ｂ', 'A B', 'IIIT5K', 'lmms_fullwidth').pred_norm).toBe('a b');
+  });
+  it('lmms_fullwidth leaves HME100k case-sensitive and unfolded', () => {
+    expect(scoreOcrBench('ｘ＿１', 'x_1', 'HME100k', 'lmms_fullwidth').score).toBe(0);
+    expect(scoreOcrBench('X_1', 'x_1', 'HME100k', 'lmms_fullwidth').score).toBe(0);
+  });
 });

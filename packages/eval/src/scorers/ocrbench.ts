@@ -21,7 +21,17 @@ export interface OcrBenchResult {
 const hmeNorm = (s: string) => pyStrip(s).replaceAll('\n', ' ').replaceAll(' ', '');
 /** Other types: lower, strip, `\n` → space (internal spacing must match; `\t` kept). */
 const textNorm = (s: string) => pyStrip(s.toLowerCase()).replaceAll('\n', ' ');
-/** Full-width ASCII U+FF01-U+FF5E → ASCII and U+3000 → space. */
+/**
+ * Full-width ASCII U+FF01-U+FF5E → ASCII and U+3000 → space.
+ *
+ * Source check (lmms-eval `lmms_eval/tasks/ocrbench/utils.py`): the library used to write this holds
+ * EvolvingLMMs-Lab/lmms-eval versions 46a88d8b, cf94793b and a later one (with
+ * `OCRBENCH_CATEGORY_TOTALS`); none of them folds full-width characters, so the folding version EVAL.md
+ * cites (@ 75571cfe) could not be read and this keeps EVAL.md's description: fold, non-HME items only.
+ * The order of folding against `lower()`/`strip()`/`replace('\n', ' ')` cannot change a result: the
+ * folded range has no characters that `lower()` maps outside it (`Ａ` → `ａ`, both fold to ASCII), and
+ * U+3000 is Python whitespace, so `strip()` removes it at either end whether folded first or not.
+ */
 const foldFullWidth = (s: string) =>
   s.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
     c === '\u3000' ? ' ' : String.fromCharCode((c.charCodeAt(0) as number) - 0xfee0),
