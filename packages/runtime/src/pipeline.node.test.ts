@@ -6,15 +6,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert, initTiny } from '@nvlm-ts/arch';
-import { referenceNvlmD, referenceVision, tinyModel } from '@nvlm-ts/arch/testing';
+import { referenceVision, tinyModel } from '@nvlm-ts/arch/testing';
 import { tileImage } from '@nvlm-ts/tiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipeline, type NvlmPipeline, RuntimeError } from './node.js';
 import { argmax } from './sampling.js';
+import { IMAGE_TOKEN_ID, referenceGreedy } from './testing/reference-greedy.js';
 
 const SEED = 4;
 const model = tinyModel('nvlm-d', SEED);
-const IMAGE_TOKEN_ID = 151654;
 
 let root: string;
 let modelDir: string;
@@ -33,25 +33,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Greedy decoding with the reference: re-runs the whole sequence per token. */
-function referenceGreedy(
-  promptIds: readonly number[],
-  features: Float64Array | undefined,
-  steps: number,
-): number[] {
-  const ids = [...promptIds];
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const { logits } = referenceNvlmD(model.config, model.reference, ids, features, IMAGE_TOKEN_ID, {
-      logitsFrom: ids.length - 1,
-    });
-    const next = argmax(logits);
-    out.push(next);
-    ids.push(next);
-  }
-  return out;
-}
-
 /** A deterministic 448x448 RGB image (one tile: no thumbnail). */
 function testImage(seed: number) {
   const data = new Uint8Array(448 * 448 * 3);
@@ -64,7 +45,7 @@ describe('greedy generation matches the reference forward', () => {
     const result = await pipeline.complete({ prompt: 'Describe the weather.', maxNewTokens: 6 });
     expect(result.tokenIds).toHaveLength(6);
     expect(result.finishReason).toBe('length');
-    expect(result.tokenIds).toEqual(referenceGreedy(result.promptTokenIds, undefined, 6));
+    expect(result.tokenIds).toEqual(referenceGreedy(model, result.promptTokenIds, undefined, 6));
     expect(result.text).toBe(pipeline.tokenizer.decode(result.tokenIds, { skipSpecialTokens: true }));
   }, 60_000);
 
@@ -74,7 +55,7 @@ describe('greedy generation matches the reference forward', () => {
     // The prompt is well under 60 tokens: the cache starts at prompt + 64 positions and grows once.
     expect(result.usage.promptTokens).toBeLessThan(60);
     expect(result.tokenIds).toHaveLength(120);
-    expect(result.tokenIds).toEqual(referenceGreedy(result.promptTokenIds, undefined, 120));
+    expect(result.tokenIds).toEqual(referenceGreedy(model, result.promptTokenIds, undefined, 120));
   }, 120_000);
 
   it('with an image: the image tokens carry the reference vision features', async () => {
@@ -85,7 +66,7 @@ describe('greedy generation matches the reference forward', () => {
     const tiled = await tileImage(image);
     const features = referenceVision(model.config, model.reference, tiled.pixelValues, tiled.tiles);
     expect(result.promptTokenIds.filter((id) => id === IMAGE_TOKEN_ID)).toHaveLength(256);
-    expect(result.tokenIds).toEqual(referenceGreedy(result.promptTokenIds, features, 4));
+    expect(result.tokenIds).toEqual(referenceGreedy(model, result.promptTokenIds, features, 4));
   }, 120_000);
 });
 

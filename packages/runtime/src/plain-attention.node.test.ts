@@ -7,17 +7,16 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert, decoderGraph, initTiny, tinyConfigJson } from '@nvlm-ts/arch';
-import { referenceNvlmD, tinyModel } from '@nvlm-ts/arch/testing';
+import { tinyModel } from '@nvlm-ts/arch/testing';
 import { GraphBuilder } from '@nvlm-ts/onnx';
 import { saveModel } from '@nvlm-ts/onnx/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipeline, type NvlmPipeline, registerBackend } from './node.js';
-import { argmax } from './sampling.js';
+import { referenceGreedy } from './testing/reference-greedy.js';
 import { wasmInNode } from './testing/tiny-model-dir.js';
 
 const SEED = 6;
 const model = tinyModel('nvlm-d', SEED);
-const IMAGE_TOKEN_ID = 151654;
 
 let root: string;
 const pipelines: NvlmPipeline<unknown>[] = [];
@@ -62,20 +61,6 @@ async function open(dir: string, wasm = false, prefixCache = true): Promise<Nvlm
   return p;
 }
 
-/** Greedy decoding with the reference: re-runs the whole sequence per token. */
-function referenceGreedy(promptIds: readonly number[], steps: number): number[] {
-  const ids = [...promptIds];
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const { logits } = referenceNvlmD(model.config, model.reference, ids, undefined, IMAGE_TOKEN_ID, {
-      logitsFrom: ids.length - 1,
-    });
-    ids.push(argmax(logits));
-    out.push(ids.at(-1)!);
-  }
-  return out;
-}
-
 describe('concatenated KV cache (plain attention)', () => {
   it('an NVLM-D directory converted with plain attention: reference tokens, and the same as wasm', async () => {
     const cpu = await open('plain');
@@ -85,7 +70,7 @@ describe('concatenated KV cache (plain attention)', () => {
     const request = { prompt: 'Describe the weather in three words.', maxNewTokens: 8, stopTokenIds: [] };
     const a = await cpu.complete(request);
     expect(a.tokenIds).toHaveLength(8);
-    expect(a.tokenIds).toEqual(referenceGreedy(a.promptTokenIds, 8));
+    expect(a.tokenIds).toEqual(referenceGreedy(model, a.promptTokenIds, undefined, 8));
     expect((await wasm.complete(request)).tokenIds).toEqual(a.tokenIds);
   }, 120_000);
 
@@ -104,7 +89,7 @@ describe('concatenated KV cache (plain attention)', () => {
     const reference = await cold.complete({ messages, maxNewTokens: 5, stopTokenIds: [] });
     expect(reference.usage.cachedTokens).toBe(0);
     expect(warm.tokenIds).toEqual(reference.tokenIds);
-    expect(warm.tokenIds).toEqual(referenceGreedy(warm.promptTokenIds, 5));
+    expect(warm.tokenIds).toEqual(referenceGreedy(model, warm.promptTokenIds, undefined, 5));
   }, 120_000);
 
   it('a transformers.js-layout text decoder: reference tokens on cpu and wasm', async () => {
@@ -113,7 +98,7 @@ describe('concatenated KV cache (plain attention)', () => {
     expect(cpu.kvCache).toBe('concatenate');
     const request = { prompt: 'Count to five.', maxNewTokens: 6, stopTokenIds: [] };
     const a = await cpu.complete(request);
-    expect(a.tokenIds).toEqual(referenceGreedy(a.promptTokenIds, 6));
+    expect(a.tokenIds).toEqual(referenceGreedy(model, a.promptTokenIds, undefined, 6));
     expect((await wasm.complete(request)).tokenIds).toEqual(a.tokenIds);
   }, 120_000);
 });
