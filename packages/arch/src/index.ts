@@ -15,6 +15,8 @@ export { nvlmX } from './architectures/nvlm-x.js';
 export { type DecoderGraphOptions, decoderGraph, embeddingGraph } from './blocks/decoder.js';
 export {
   CheckpointWeights,
+  DEFAULT_ACCURACY_LEVEL,
+  type MatMulAccuracyLevel,
   transpose2d,
   type WeightDtype,
   type WeightFormat,

@@ -29,7 +29,7 @@ describe('nvlm convert', () => {
     expect(lines.at(-1)).toMatch(/^wrote .*onnx: nvlm-d int4, \d+ tensors, [\d.]+ MiB in [\d.]+ s$/);
     expect(await readdir(join(workspace.root, 'onnx'))).toContain('decoder_model_merged.onnx');
     const nvlm = JSON.parse(await readFile(join(workspace.root, 'onnx', 'nvlm.json'), 'utf8'));
-    expect(nvlm.quantization).toEqual({ bits: 4, block_size: 16, symmetric: true });
+    expect(nvlm.quantization).toEqual({ bits: 4, block_size: 16, symmetric: true, accuracy_level: 4 });
   }, 60_000);
 
   it('is silent with --quiet except for the summary', async () => {

@@ -33,6 +33,13 @@ export const convertCommand = defineCommand({
       description: 'int8/int4 block size (16..256, power of 2)',
     },
     asymmetric: { type: 'boolean', description: 'int8/int4 with per-block zero points' },
+    'accuracy-level': {
+      type: 'string',
+      valueName: '0-4',
+      default: '4',
+      description:
+        'int8/int4 compute precision onnxruntime may use: 4 int8 (fastest on CPU), 3 bf16, 2 fp16, 1 fp32, 0 unset',
+    },
     attention: {
       type: 'string',
       valueName: 'fused|plain',
@@ -54,6 +61,12 @@ export const convertCommand = defineCommand({
     if ((blockSize & (blockSize - 1)) !== 0)
       throw new UsageError(`--block-size must be a power of 2, got ${blockSize}`);
     const attention = choiceOption(values.attention, 'attention', ['fused', 'plain'], 'fused');
+    const accuracyLevel = intOption(values['accuracy-level'], 'accuracy-level', { min: 0, max: 4 }, 4) as
+      | 0
+      | 1
+      | 2
+      | 3
+      | 4;
     const checkpoint = resolve(io.cwd, positionals[0]!);
     const out = resolve(io.cwd, values.out);
     const bar = new ProgressBar({ stream: io.stderr, label: 'converting', quiet: values.quiet });
@@ -62,6 +75,7 @@ export const convertCommand = defineCommand({
       dtype: requested,
       blockSize,
       symmetric: !values.asymmetric,
+      accuracyLevel,
       attention,
       overwrite: values.force,
       onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, p.tensorsDone, p.tensorsTotal),

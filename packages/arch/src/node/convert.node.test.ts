@@ -125,16 +125,33 @@ describe('convert', () => {
   // Documented logit-error bounds (README): relative RMS error of the logits against the fp32
   // reference on the tiny random model. Per weight, int8 blocks err by ~0.4% RMS and int4 by ~6%;
   // a random (untrained) tiny model amplifies that through 2 layers, norms and lm_head.
+  // Accuracy level 4 (the default) also quantises the activations to int8 per block inside
+  // MatMulNBits; level 1 computes in fp32. Both stay within the same bounds.
   it.each([
-    ['int8', true, 0.05],
-    ['int4', true, 0.4],
-    ['int4', false, 0.4],
+    ['int8', true, 4, 0.05],
+    ['int8', true, 1, 0.05],
+    ['int4', true, 4, 0.4],
+    ['int4', true, 1, 0.4],
+    ['int4', false, 4, 0.4],
   ] as const)(
-    '%s (symmetric %s) logits stay within relative RMS error %s of fp32, on a smaller file',
-    async (dtype, symmetric, tolerance) => {
-      const out = join(root, `${dtype}-${symmetric}`);
-      const result = await convert(checkpoint, out, { dtype, symmetric, blockSize: 16 });
-      expect(result.nvlm.quantization).toEqual({ bits: dtype === 'int8' ? 8 : 4, block_size: 16, symmetric });
+    '%s (symmetric %s, accuracy level %s) logits stay within relative RMS error %s of fp32, on a smaller file',
+    async (dtype, symmetric, accuracyLevel, tolerance) => {
+      const out = join(root, `${dtype}-${symmetric}-${accuracyLevel}`);
+      const result = await convert(checkpoint, out, {
+        dtype,
+        symmetric,
+        blockSize: 16,
+        ...(accuracyLevel !== 4 && { accuracyLevel }),
+      });
+      expect(result.nvlm.quantization).toEqual({
+        bits: dtype === 'int8' ? 8 : 4,
+        block_size: 16,
+        symmetric,
+        accuracy_level: accuracyLevel,
+      });
+      const graph = await readFile(join(out, 'decoder_model_merged.onnx'));
+      // The attribute in the graph (AttributeProto: name, then field 3 `i` as a varint: 0x18, level).
+      expect(graph.includes(Buffer.from([...Buffer.from('accuracy_level'), 0x18, accuracyLevel]))).toBe(true);
       const logits = await lastLogits(out, embeds, 6);
       const error = relativeRms(logits, expected());
       expect(error).toBeLessThan(tolerance);

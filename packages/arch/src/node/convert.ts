@@ -10,7 +10,12 @@ import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveModel } from '@nvlm-ts/onnx/node';
 import { type Checkpoint, openCheckpoint } from '@nvlm-ts/safetensors';
-import { CheckpointWeights, type WeightDtype } from '../checkpoint-weights.js';
+import {
+  CheckpointWeights,
+  DEFAULT_ACCURACY_LEVEL,
+  type MatMulAccuracyLevel,
+  type WeightDtype,
+} from '../checkpoint-weights.js';
 import type { NvlmArchId, NvlmConfig } from '../config/nvlm.js';
 import { ArchError } from '../errors.js';
 import { loadConfig } from '../registry.js';
@@ -44,6 +49,11 @@ export interface ConvertOptions {
   blockSize?: number;
   /** Symmetric quantisation (default) or asymmetric with zero points. */
   symmetric?: boolean;
+  /**
+   * MatMulNBits `accuracy_level` of int8/int4 graphs: 4 (default, int8 compute: fastest on CPU), 1
+   * (fp32 compute), 2 (fp16), 3 (bf16), 0 (unset).
+   */
+  accuracyLevel?: MatMulAccuracyLevel;
   /** Replace a non-empty output directory. */
   overwrite?: boolean;
   /** Called after each tensor is read and written. */
@@ -66,7 +76,13 @@ export interface NvlmJson {
   readonly dtype: WeightDtype;
   /** Type of image features, input embeddings and the KV cache (pixel_values and logits are always float32). */
   readonly float_type: 'float32' | 'float16';
-  readonly quantization?: { readonly bits: 4 | 8; readonly block_size: number; readonly symmetric: boolean };
+  readonly quantization?: {
+    readonly bits: 4 | 8;
+    readonly block_size: number;
+    readonly symmetric: boolean;
+    /** MatMulNBits accuracy_level (0 = unset). */
+    readonly accuracy_level: MatMulAccuracyLevel;
+  };
   readonly opset: number;
   /** Decoder attention implementation; `fused` needs unpadded (or right-padded) batches. */
   readonly attention: 'plain' | 'fused';
@@ -182,6 +198,7 @@ function describeModel(
         bits: dtype === 'int8' ? 8 : 4,
         block_size: options.blockSize ?? 32,
         symmetric: options.symmetric ?? true,
+        accuracy_level: options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL,
       },
     }),
     opset,
@@ -221,6 +238,10 @@ export async function convert(
     throw new RangeError(`'dtype' must be one of fp32, fp16, int8, int4, got '${dtype}'`);
   }
   const opset = options.opset ?? 21;
+  const accuracyLevel = options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL;
+  if (![0, 1, 2, 3, 4].includes(accuracyLevel)) {
+    throw new RangeError(`'accuracyLevel' must be 0, 1, 2, 3 or 4, got ${String(accuracyLevel)}`);
+  }
   await checkOutputDirectory(out, options.overwrite ?? false);
   const rawConfig = await readJson(join(checkpointDir, 'config.json'), 'config.json');
   const { architecture, config } = loadConfig(rawConfig);
@@ -251,7 +272,12 @@ export async function convert(
       options.onProgress?.({ tensorsDone, tensorsTotal: specs.length, bytesDone, bytesTotal, tensor: name });
       return { data, shape: info.shape };
     };
-    const format = { dtype, blockSize: options.blockSize ?? 32, symmetric: options.symmetric ?? true };
+    const format = {
+      dtype,
+      blockSize: options.blockSize ?? 32,
+      symmetric: options.symmetric ?? true,
+      accuracyLevel,
+    };
     const attention = options.attention ?? 'fused';
     if (attention !== 'plain' && attention !== 'fused') {
       throw new RangeError(`'attention' must be 'plain' or 'fused', got '${String(attention)}'`);
