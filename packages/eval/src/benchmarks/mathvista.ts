@@ -141,7 +141,16 @@ export const mathvista: Benchmark = Object.freeze<Benchmark>({
       system: nvlm ? MATHVISTA_SYSTEM : undefined,
       prompt: withImages(images.length, text),
       images,
-      gold: { question_type: questionType, answer_type: answerType, choices, precision, answer },
+      // question and query: what an LLM judge shows its model (MathVista's extraction prompt uses the query).
+      gold: {
+        question_type: questionType,
+        answer_type: answerType,
+        choices,
+        precision,
+        answer,
+        question,
+        query,
+      },
       category: questionType,
     };
   },

@@ -52,6 +52,7 @@ describe('prompts', () => {
     expect(s.category).toBe('Art');
     expect(s.gold).toEqual({
       question_type: 'multiple-choice',
+      question: MC.question,
       answer: 'B',
       all_choices: ['A', 'B'],
       index2ans: { A: 'a cat', B: 'a dog' },

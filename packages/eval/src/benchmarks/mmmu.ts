@@ -179,6 +179,7 @@ export const mmmu: Benchmark = Object.freeze<Benchmark>({
       images,
       gold: {
         question_type: questionType,
+        question, // for an LLM judge; the scorers do not read it
         answer,
         all_choices: allChoices,
         index2ans: mcOptions === undefined ? {} : choiceMap(mcOptions),

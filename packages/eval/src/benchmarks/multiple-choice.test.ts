@@ -27,7 +27,11 @@ describe('AI2D prompts', () => {
     expect(nvlm.prompt).toBe(text);
     expect(nvlm.system).toBe("Follow the user's instruction and answer questions.");
     expect(nvlm.id).toBe('3');
-    expect(nvlm.gold).toEqual({ answer: 'B', choices: ['moon', 'sun', 'star', 'cloud'] });
+    expect(nvlm.gold).toEqual({
+      answer: 'B',
+      choices: ['moon', 'sun', 'star', 'cloud'],
+      question: 'Which label is the sun?',
+    });
     const lmms = await ai2d.toSample(AI2D, context('lmms'));
     expect(lmms.prompt).toBe(text);
     expect(lmms.system).toBeUndefined();
@@ -47,7 +51,7 @@ describe('AI2D prompts', () => {
     expect(sample.prompt).toBe(
       '<image>\nHint: look up\nQuestion: Which?\nOptions:\nA. x\nB. y\nPlease select the correct answer from the options above. \n',
     );
-    expect(sample.gold).toEqual({ answer: 'A', choices: ['x', 'y'] });
+    expect(sample.gold).toEqual({ answer: 'A', choices: ['x', 'y'], question: 'Which?' });
   });
 
   it('rejects a gold letter outside the options and missing options', async () => {
@@ -128,7 +132,7 @@ describe('RealWorldQA', () => {
     expect(realworldqa.score(s, '3.', 'lmms').score).toBe(1);
     expect(realworldqa.needsJudge?.(s, 'three', 'vlmevalkit')).toBe(false); // no options: no judge
     const numeric = await realworldqa.toSample({ ...open, answer: 3 }, context());
-    expect(numeric.gold).toEqual({ answer: '3' });
+    expect(numeric.gold).toEqual({ answer: '3', question: open.question });
   });
 
   it('summarizes accuracy x100', () => {

@@ -135,7 +135,8 @@ function defineMultipleChoice(spec: McqSpec): Benchmark {
         system: style === 'nvlm' ? NVLM_SYSTEM : undefined,
         prompt: withImages(images.length, spec.prompt(style, question, choices, hint)),
         images,
-        gold: choices === undefined ? { answer } : { answer, choices },
+        // The question goes to an LLM judge (VLMEvalKit's matching prompt shows it), not to the scorers.
+        gold: choices === undefined ? { answer, question } : { answer, choices, question },
       };
     },
     score(sample: EvalSample, output: string, variant: string, llmExtraction?: string): SampleScore {

@@ -207,3 +207,43 @@ describe('helpers', () => {
     expect(() => createJudge({ client: scripted([]).client, retries: -1 })).toThrow(RangeError);
   });
 });
+
+describe('with samples built by the benchmarks', () => {
+  it('the judge shows the dataset question (not the NVLM prompt) and the MathVista query', async () => {
+    const { getBenchmark } = await import('../benchmarks/index.js');
+    const context = { line: 1, promptStyle: 'nvlm' as const, loadImage: async () => new Uint8Array(1) };
+    const ai2dSample = await getBenchmark('ai2d').toSample(
+      { id: 1, image: 'a.png', question: 'Which label is the sun?', choices: ['moon', 'sun'], answer: 'B' },
+      context,
+    );
+    const mc = scripted(['B']);
+    expect(await createJudge({ client: mc.client }).extract('ai2d', ai2dSample, 'the sun', signal())).toBe(
+      'B',
+    );
+    expect(mc.requests[0]!.prompt).toContain(
+      'Question: Which label is the sun?\nOptions:\nA. moon\nB. sun\n',
+    );
+    expect(mc.requests[0]!.prompt).not.toContain("Answer with the option's letter");
+
+    const query = 'Hint: Please answer the question requiring an integer answer.\nQuestion: How many dots?';
+    const mathSample = await getBenchmark('mathvista').toSample(
+      {
+        id: 2,
+        image: 'm.png',
+        query,
+        question: 'How many dots?',
+        question_type: 'free_form',
+        answer_type: 'integer',
+        choices: null,
+        precision: null,
+        answer: '4',
+      },
+      context,
+    );
+    const ex = scripted(['4']);
+    expect(
+      await createJudge({ client: ex.client }).extract('mathvista', mathSample, 'I count 4.', signal()),
+    ).toBe('4');
+    expect(ex.requests[0]!.prompt).toContain(query);
+  });
+});
