@@ -4,7 +4,7 @@
  * and CPython (`Objects/floatobject.c` `float_from_string`/`double_round`, `Python/pystrtod.c`
  * `format_float_short`, `_Py_string_to_number_with_underscores`).
  */
-import { asciiDigits, pyStrip } from './strings.js';
+import { asciiDigits, isPySpace, pyStrip } from './strings.js';
 
 const FLOAT_BODY = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)$/i;
 const INT_BODY = /^[+-]?\d+$/;
@@ -30,14 +30,32 @@ function removeUnderscores(s: string): string | null {
   return prev === '_' ? null : out;
 }
 
+/** C `isspace` in the C locale (CPython `Py_ISSPACE`): the only characters `float()`/`int()` strip. */
+const ASCII_SPACE = ' \t\n\v\f\r';
+
+/**
+ * CPython `_PyUnicode_TransformDecimalAndSpaceToASCII` then the `Py_ISSPACE` strip of
+ * `float()`/`int()`: non-ASCII Python whitespace becomes a space and Unicode digits become ASCII
+ * digits, ASCII is kept as is, and only ` \t\n\v\f\r` are stripped. So `float('5\x85') == 5.0` but
+ * `float('5\x1c')` raises: `\x1c-\x1f` are `str.isspace()` yet ASCII, hence not stripped.
+ */
+function toAsciiNumber(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const cp = c.codePointAt(0) as number;
+    out += cp > 0x7f && isPySpace(cp) ? ' ' : c;
+  }
+  return pyStrip(asciiDigits(out), ASCII_SPACE);
+}
+
 /**
  * Python `float(s)` for a `str`, or `null` where Python raises `ValueError`. Accepts surrounding
- * Python whitespace, a sign, `1_000`, `1e3`, `.5`, `5.`, `inf`/`infinity`/`nan` in any case and
- * Unicode decimal digits (`'١٢'` → 12); rejects `''`, `'1,000'`, `'$5'`, `'0x10'`, `'12abc'`.
+ * whitespace (Python's, less the ASCII separators `\x1c-\x1f`), a sign, `1_000`, `1e3`, `.5`, `5.`,
+ * `inf`/`infinity`/`nan` in any case and Unicode decimal digits (`'١٢'` → 12); rejects `''`,
+ * `'1,000'`, `'$5'`, `'0x10'`, `'12abc'`, `'5\x1c'`.
  */
 export function pyFloat(s: string): number | null {
-  // CPython maps Unicode digits to ASCII first; anything else non-ASCII is an error.
-  const ascii = pyStrip(asciiDigits(s));
+  const ascii = toAsciiNumber(s);
   if (!/^[\x21-\x7e]*$/.test(ascii)) return null;
   const body = removeUnderscores(ascii);
   if (body === null || !FLOAT_BODY.test(body)) return null;
@@ -54,7 +72,7 @@ export function pyFloat(s: string): number | null {
  * `int(' 12 ') == 12`, `int('1_0') == 10`, `int('012') == 12`, `int('12.0')` raises.
  */
 export function pyInt(s: string): bigint | null {
-  const ascii = pyStrip(asciiDigits(s));
+  const ascii = toAsciiNumber(s);
   if (!/^[\x21-\x7e]*$/.test(ascii)) return null;
   const body = removeUnderscores(ascii);
   if (body === null || !INT_BODY.test(body)) return null;
@@ -118,6 +136,58 @@ export function pyRound(x: number, ndigits: number): number {
   const result = Number(`${sign}${q}e${-ndigits}`);
   if (!Number.isFinite(result)) throw new RangeError(`round(${x}, ${ndigits}) overflows a double`);
   return result;
+}
+
+/** Bit length of a positive bigint. */
+function bitLength(n: bigint): number {
+  return n.toString(2).length;
+}
+
+/**
+ * The double nearest `num / den * 2**exp2` (num a signed bigint, den a positive bigint), ties to
+ * even, like CPython's correctly rounded `int / int` true division. Results in the subnormal range
+ * may be rounded twice (not reachable from the scorers, whose means lie in [0, 1]).
+ */
+function ratioToDouble(num: bigint, den: bigint, exp2: number): number {
+  if (num === 0n) return 0;
+  const negative = num < 0n;
+  let n = negative ? -num : num;
+  let d = den;
+  // Scale so the integer quotient holds at least 55 bits (53 kept + a round bit + room).
+  const shift = 55 + bitLength(d) - bitLength(n);
+  if (shift > 0) n <<= BigInt(shift);
+  else d <<= BigInt(-shift);
+  let q = n / d;
+  const sticky = n % d !== 0n;
+  const drop = bitLength(q) - 53;
+  const half = 1n << BigInt(drop - 1);
+  const rest = q & ((1n << BigInt(drop)) - 1n);
+  q >>= BigInt(drop);
+  if (rest > half || (rest === half && (sticky || (q & 1n) === 1n))) q += 1n;
+  // Scale in two steps so 2**e itself never underflows or overflows (|e| may exceed 1074).
+  const e = exp2 - shift + drop;
+  const half1 = Math.trunc(e / 2);
+  const value = Number(q) * 2 ** half1 * 2 ** (e - half1);
+  return negative ? -value : value;
+}
+
+/**
+ * Python `statistics.mean(values)` for floats: the exact (rational) mean of the doubles, rounded
+ * once to the nearest double. lmms-eval's VQA scorers average with it, so a plain
+ * `sum / n` can differ in the last bit: three `1/3` among ten values average to
+ * `0.09999999999999999`, where the summed loop gives `0.1`.
+ * Non-finite values give the IEEE sum divided by `n`, as Python does.
+ * @throws {RangeError} `values` is empty (Python `StatisticsError`).
+ */
+export function pyMean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("'values' must hold at least one number, got []");
+  if (!values.every(Number.isFinite)) return values.reduce((a, b) => a + b, 0) / values.length;
+  const parts = values.filter((v) => v !== 0).map((v) => ({ ...decompose(v), negative: v < 0 }));
+  if (parts.length === 0) return 0;
+  const minE = Math.min(...parts.map((p) => p.e));
+  let total = 0n;
+  for (const p of parts) total += (p.negative ? -p.m : p.m) << BigInt(p.e - minE);
+  return ratioToDouble(total, BigInt(values.length), minE);
 }
 
 /** Shortest round-trip digits of a positive finite double and the decimal point position. */

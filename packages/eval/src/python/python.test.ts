@@ -3,7 +3,7 @@
  * EVAL.md or derived by hand from the CPython rules named in each module header.
  */
 import { describe, expect, it } from 'vitest';
-import { pyFloat, pyFloatRepr, pyInt, pyIntOfFloat, pyRound } from './numbers.js';
+import { pyFloat, pyFloatRepr, pyInt, pyIntOfFloat, pyMean, pyRound } from './numbers.js';
 import {
   asciiDigits,
   isPySpace,
@@ -99,6 +99,34 @@ describe('float() (§0.3.5)', () => {
       expect(pyFloat(bad), JSON.stringify(bad)).toBeNull();
     }
     expect(pyFloat('\ufeff1')).toBeNull(); // BOM is not whitespace
+  });
+  it('strips only ASCII C whitespace and non-ASCII Python whitespace (not \\x1c-\\x1f)', () => {
+    // expected from CPython 3.11 float()/int() run on these inputs (differential test): the ASCII
+    // separators \x1c-\x1f are str.isspace() but float() does not strip them
+    expect(pyFloat('5\x1c')).toBeNull();
+    expect(pyFloat('\x1f5')).toBeNull();
+    expect(pyFloat('5\x85')).toBe(5);
+    expect(pyFloat(' \u3000 12 \t')).toBe(12);
+    expect(pyFloat('1\u30002')).toBeNull();
+    expect(pyInt('\x1c1')).toBeNull();
+    expect(pyInt('12\x85')).toBe(12n);
+    expect(pyInt('\u2028 7')).toBe(7n);
+  });
+});
+
+describe('statistics.mean()', () => {
+  it('is the exact mean rounded once, not sum / n', () => {
+    // expected from CPython 3.11 statistics.mean run on these inputs
+    expect(pyMean([1 / 3, 1 / 3, 1 / 3, 0, 0, 0, 0, 0, 0, 0])).toBe(0.09999999999999999);
+    expect((1 / 3 + 1 / 3 + 1 / 3) / 10).toBe(0.1); // the plain loop differs
+    expect(pyMean([0.1, 0.2, 0.3])).toBe(0.2);
+    expect(pyMean([-1.5, 0.5])).toBe(-0.5);
+    expect(pyMean([1e308, 1e308])).toBe(1e308); // no overflow in the exact sum
+    expect(pyMean([5e-324, 5e-324, 5e-324])).toBe(5e-324);
+    expect(pyMean([0, -0])).toBe(0);
+  });
+  it('rejects an empty list', () => {
+    expect(() => pyMean([])).toThrow(RangeError);
   });
 });
 

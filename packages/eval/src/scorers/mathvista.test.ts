@@ -72,6 +72,13 @@ describe('scoreMathVista megatron', () => {
     expect(megatronExtraProcessing('12..')).toBe('12.');
     expect(megatronExtraProcessing('')).toBe('');
   });
+  it("extra_processing: Python's `$` matches before one final newline, which the slice drops", () => {
+    // expected from NVIDIA/Megatron-LM examples/multimodal/evaluation/evaluate_mathvista.py
+    // (`extra_processing`) run on these inputs: '1.23', '3', '3.5\n\n'
+    expect(megatronExtraProcessing('1.234\n')).toBe('1.23');
+    expect(megatronExtraProcessing('3.00\n')).toBe('3');
+    expect(megatronExtraProcessing('3.5\n\n')).toBe('3.5\n\n');
+  });
   it('extract_answer takes the number after "answer is" only when letters and no e+', () => {
     expect(megatronExtractNumber('answer is 3.50')).toBe('3.50');
     expect(megatronExtractNumber('answer is 1e+5')).toBe('answer is 1e+5');

@@ -162,8 +162,10 @@ export function normalizeMathVistaExtraction(
  */
 export function megatronExtraProcessing(input: string): string {
   let text = input;
-  if (/^\p{Nd}+\.\p{Nd}+$/u.test(text)) {
-    const chars = Array.from(text);
+  // Python's `$` also matches before one final '\n', which `decimal[0]` then leaves out.
+  const decimal = /^(\p{Nd}+\.\p{Nd}+)\n?$/u.exec(text);
+  if (decimal) {
+    const chars = Array.from(decimal[1] as string);
     const intLength = chars.indexOf('.');
     const decimals = chars.slice(intLength + 1);
     const allZero = decimals.every((d) => unicodeDigitValue(d) === 0);

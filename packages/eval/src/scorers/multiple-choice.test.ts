@@ -27,4 +27,11 @@ describe('scoreLmmsRealWorldQaOpen', () => {
     expect(scoreLmmsRealWorldQaOpen('3', 'three').score).toBe(0);
     expect(scoreLmmsRealWorldQaOpen('Red', 'Red').score).toBe(1);
   });
+
+  it('strips the gold answer too', () => {
+    // expected from EvolvingLMMs-Lab/lmms-eval lmms_eval/tasks/realworldqa/utils.py
+    // (`gt_ans = doc["answer"].lower().strip()`) run on this input: 1.0
+    expect(scoreLmmsRealWorldQaOpen(' 2 ', ' 2 ').score).toBe(1);
+    expect(scoreLmmsRealWorldQaOpen('yes', 'Yes\n').score).toBe(1);
+  });
 });

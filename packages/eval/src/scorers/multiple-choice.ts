@@ -45,8 +45,11 @@ export function scoreLmmsAi2d(prediction: string, letter: string): MultipleChoic
   return { score: pred === clean(letter) ? 1 : 0, pred_norm: pred };
 }
 
-/** lmms-eval RealWorldQA open questions: `pred.lower().strip().rstrip('.') == gt.lower()`. */
+/**
+ * lmms-eval RealWorldQA open questions (`realworldqa_process_results`):
+ * `pred.lower().strip().rstrip('.') == gt.lower().strip()` (the gold is stripped too).
+ */
 export function scoreLmmsRealWorldQaOpen(prediction: string, answer: string): MultipleChoiceResult {
   const pred = pyRstrip(pyStrip(prediction.toLowerCase()), '.');
-  return { score: pred === answer.toLowerCase() ? 1 : 0, pred_norm: pred };
+  return { score: pred === pyStrip(answer.toLowerCase()) ? 1 : 0, pred_norm: pred };
 }

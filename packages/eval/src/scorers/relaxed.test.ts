@@ -42,6 +42,14 @@ describe('scoreRelaxed variants', () => {
     expect(score('95.2', '100')).toBe(1); // 4.8 / 100
     expect(score('95.2', '100', 'vlmevalkit_legacy')).toBe(0); // 4.8 / 95.2 > 0.05
   });
+  it('float() strips only ASCII whitespace and non-ASCII Python whitespace, not \\x1c-\\x1f', () => {
+    // expected from open-compass/VLMEvalKit vlmeval/dataset/utils/vqa_eval.py (process_line,
+    // 'relaxed_accuracy') and google-research/pix2struct pix2struct/metrics.py run on these inputs:
+    // float('5\x1c') raises, so the target falls back to string equality (ours was 1: parsed as 5).
+    expect(score('5\x1c', '5\x1c')).toBe(0); // prediction stripped to '5', target kept '5\x1c'
+    expect(score('5.0', '5\x1c', 'pix2struct')).toBe(0);
+    expect(score('5', '5\x85 ')).toBe(1); // NEL is non-ASCII whitespace: float('5\x85 ') == 5.0
+  });
   it('takes any of several targets', () => {
     expect(scoreRelaxed('b', ['a', 'B']).score).toBe(1);
   });

@@ -113,9 +113,29 @@ describe('scoreVqa variants', () => {
     expect(evalAiProcess("It's 1,000?")).toBe("it 's 1000");
     expect(scoreVqa('The Cat?', ten(10, 'cat'), 'evalai').score).toBe(1);
   });
-  it('lmms_vqav2: always normalise with the EvalAI comma regex', () => {
+  it('lmms_vqav2: EvalAI processing of the prediction, EvalAI comma regex', () => {
     expect(scoreVqa('Yes', ten(10, 'yes'), 'lmms_vqav2').score).toBe(1);
     expect(scoreVqa('1,,000 (x)', ten(4, '1000 x'), 'lmms_vqav2').score).toBe(1);
     expect(scoreVqa('1,,000 (x)', ten(4, '1000 x', 'y'), 'always').score).toBe(0);
+  });
+  // The three cases below: expected from EvolvingLMMs-Lab/lmms-eval lmms_eval/tasks/vqav2/utils.py
+  // (`vqav2_process_results`) run on this input (differential test against the Python source).
+  it('lmms_vqav2: identical answers are only whitespace-cleaned, the prediction is EvalAI-processed', () => {
+    // prediction 'Two' -> '2'; ten identical 'Two' stay 'Two': no match (ours was 1, both normalised)
+    const r = scoreVqa('Two', ten(10, 'Two'), 'lmms_vqav2');
+    expect(r.score).toBe(0);
+    expect(r.pred_norm).toBe('2');
+  });
+  it("lmms_vqav2: the prediction goes through word_tokenize ('s split) when answers differ", () => {
+    // expected 0.9 (3 matches of "man 's"); ours was 0 ("man's" kept its apostrophe)
+    expect(scoreVqa("man's", ten(3, "man 's"), 'lmms_vqav2').score).toBeCloseTo(0.9, 15);
+  });
+  it('lmms-eval variants average with statistics.mean (exact mean, rounded once)', () => {
+    // expected 0.7999999999999999 from lmms-eval vqav2/utils.py and textvqa/utils.py run on this input;
+    // the official `float(sum(gtAcc)) / len(gtAcc)` (open_flamingo vqa_metric.py) gives 0.8
+    const answers = ['cat', 'cat', 'cat', 'dog', 'dog'];
+    expect(scoreVqa('cat', answers, 'lmms_vqav2').score).toBe(0.7999999999999999);
+    expect(scoreVqa('cat', answers, 'evalai').score).toBe(0.7999999999999999);
+    expect(scoreVqa('cat', answers, 'official').score).toBe(0.8);
   });
 });

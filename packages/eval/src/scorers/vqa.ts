@@ -5,6 +5,7 @@
  * normalisation, leave-one-out accuracy), and the lmms-eval EvalAI and Megatron variants.
  */
 import { EvaluationError } from '../errors.js';
+import { pyMean } from '../python/numbers.js';
 import { pySplit, pyStrip } from '../python/strings.js';
 import { VQA_CONTRACTIONS } from './vqa-contractions.js';
 
@@ -132,15 +133,20 @@ export interface VqaResult {
   readonly pred_norm: string;
 }
 
-/** `min(1, k/3)` averaged over the leave-one-out subsets, summed in order like the official loop. */
+/** `min(1, k/3)` for each leave-one-out subset (the answer at index `i` left out). */
+function leaveOneOutAccuracies(pred: string, gts: readonly string[]): number[] {
+  return gts.map((_, i) => Math.min(1, gts.filter((g, j) => j !== i && g === pred).length / 3));
+}
+
+/** Official `float(sum(gtAcc)) / len(gtAcc)`: summed in order, then divided. */
 function leaveOneOut(pred: string, gts: readonly string[]): number {
-  let sum = 0;
-  for (let i = 0; i < gts.length; i++) {
-    let matches = 0;
-    for (let j = 0; j < gts.length; j++) if (j !== i && gts[j] === pred) matches++;
-    sum += Math.min(1, matches / 3);
-  }
-  return sum / gts.length;
+  const accs = leaveOneOutAccuracies(pred, gts);
+  return accs.reduce((a, b) => a + b, 0) / accs.length;
+}
+
+/** lmms-eval `statistics.mean(gtAcc)`: the exact mean, rounded once (may differ in the last bit). */
+function leaveOneOutMean(pred: string, gts: readonly string[]): number {
+  return pyMean(leaveOneOutAccuracies(pred, gts));
 }
 
 /**
@@ -148,8 +154,11 @@ function leaveOneOut(pred: string, gts: readonly string[]): number {
  * - `official`: step 0 on everything; steps 1-2 only when the answers are not all identical
  *   (after step 0); leave-one-out `min(1, #matches/3)` mean.
  * - `always`: as official but steps 1-2 always run (VLMEvalKit `process_answer` before 2025-05).
- * - `evalai`: lmms-eval TextVQA, EvalAI `__call__` on prediction and answers, leave-one-out.
- * - `lmms_vqav2`: step 0 then EvalAI punctuation/digit-article, always, leave-one-out.
+ * - `evalai`: lmms-eval TextVQA (`textvqa_process_results`), EvalAI `__call__` on prediction and
+ *   answers, leave-one-out averaged with `statistics.mean`.
+ * - `lmms_vqav2`: lmms-eval `vqav2_process_results`: EvalAI `__call__` on the prediction, step 0 on the
+ *   answers; then, only when the answers differ, EvalAI punctuation/digit-article on the answers and
+ *   a second time on the prediction; leave-one-out averaged with `statistics.mean`.
  * - `nvlm`: Megatron, steps 1-2 always, no step 0, `min(1, #matches/3)` over all answers.
  * @throws {EvaluationError} `BAD_INPUT` when `answers` is empty.
  */
@@ -176,12 +185,19 @@ export function scoreVqa(
     }
     case 'evalai': {
       const pred = evalAiProcess(prediction);
-      return { score: leaveOneOut(pred, answers.map(evalAiProcess)), pred_norm: pred };
+      return { score: leaveOneOutMean(pred, answers.map(evalAiProcess)), pred_norm: pred };
     }
     case 'lmms_vqav2': {
-      const norm = (s: string) => vqaNormalize(vqaCleanWhitespace(s), { comma: 'evalai' });
-      const pred = norm(prediction);
-      return { score: leaveOneOut(pred, answers.map(norm)), pred_norm: pred };
+      // Checked against lmms-eval `lmms_eval/tasks/vqav2/utils.py` `vqav2_process_results`: the
+      // prediction always goes through the full EvalAI `__call__` (lower, `,`/`?` deleted, `'s` split),
+      // the answers only through step 0 unless they differ.
+      let pred = evalAiProcess(prediction);
+      let gts = answers.map(vqaCleanWhitespace);
+      if (new Set(gts).size > 1) {
+        gts = gts.map((g) => vqaNormalize(g, { comma: 'evalai' }));
+        pred = vqaNormalize(pred, { comma: 'evalai' });
+      }
+      return { score: leaveOneOutMean(pred, gts), pred_norm: pred };
     }
     case 'nvlm': {
       const pred = vqaNormalize(prediction);
