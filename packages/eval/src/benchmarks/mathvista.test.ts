@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mathvista } from './mathvista.js';
+import { scoredResult } from './test-support.js';
 import type { PromptStyle, SampleContext } from './types.js';
 
 const context = (promptStyle: PromptStyle = 'nvlm', line = 3): SampleContext => ({
@@ -123,18 +124,7 @@ describe('scoring', () => {
   });
 
   it('summarizes per question type', () => {
-    const r = (score: number | null, category: string) => ({
-      id: 'a',
-      line: 1,
-      category,
-      prompt: '',
-      output: null,
-      extracted: null,
-      score,
-      attempts: 1,
-      source: 's',
-      latencyMs: 0,
-    });
+    const r = scoredResult;
     const summary = mathvista.summarize(
       [r(1, 'multi_choice'), r(1, 'free_form'), r(0, 'free_form'), r(null, 'free_form')],
       'official',

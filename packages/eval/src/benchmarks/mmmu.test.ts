@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mmmu, processImageTag } from './mmmu.js';
+import { scoredResult } from './test-support.js';
 import type { PromptStyle, SampleContext } from './types.js';
 
 const IMAGES: Record<string, Uint8Array> = { '1.png': new Uint8Array([1]), '2.png': new Uint8Array([2]) };
@@ -150,18 +151,7 @@ describe('scoring', () => {
   });
 
   it('summarizes per subject', () => {
-    const r = (score: number | null, category: string) => ({
-      id: 'a',
-      line: 1,
-      category,
-      prompt: '',
-      output: null,
-      extracted: null,
-      score,
-      attempts: 1,
-      source: 's',
-      latencyMs: 0,
-    });
+    const r = scoredResult;
     const summary = mmmu.summarize(
       [r(1, 'Art'), r(0, 'Art'), r(1, 'Math'), r(null, 'Math')],
       'official',

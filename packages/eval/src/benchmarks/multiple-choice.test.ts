@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ai2d, realworldqa } from './multiple-choice.js';
+import { scoredResult } from './test-support.js';
 import type { PromptStyle, SampleContext } from './types.js';
 
 const context = (promptStyle: PromptStyle = 'nvlm', line = 4): SampleContext => ({
@@ -136,17 +137,7 @@ describe('RealWorldQA', () => {
   });
 
   it('summarizes accuracy x100', () => {
-    const r = (score: number | null) => ({
-      id: 'a',
-      line: 1,
-      prompt: '',
-      output: null,
-      extracted: null,
-      score,
-      attempts: 1,
-      source: 's',
-      latencyMs: 0,
-    });
+    const r = scoredResult;
     expect(realworldqa.summarize([r(1), r(1), r(0), r(null)], 'nvlm', 'nvlm')).toMatchObject({
       score: 50,
       failed: 1,

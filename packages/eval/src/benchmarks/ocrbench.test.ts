@@ -4,25 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ocrbench } from './ocrbench.js';
-import type { PromptStyle, SampleContext, SampleResult } from './types.js';
+import { scoredResult } from './test-support.js';
+import type { PromptStyle, SampleContext } from './types.js';
 
 const context = (promptStyle: PromptStyle = 'nvlm', line = 1): SampleContext => ({
   line,
   promptStyle,
   loadImage: async () => new Uint8Array([9]),
 });
-const result = (score: number | null, category?: string): SampleResult => ({
-  id: 'x',
-  line: 1,
-  category,
-  prompt: '',
-  output: null,
-  extracted: null,
-  score,
-  attempts: 1,
-  source: 's',
-  latencyMs: 0,
-});
+const result = scoredResult;
 
 describe('toSample', () => {
   it('sends the question as given; NVLM adds its system message', async () => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EvaluationError } from '../errors.js';
-import type { PromptStyle, SampleContext, SampleResult } from './types.js';
+import { scoredResult } from './test-support.js';
+import type { PromptStyle, SampleContext } from './types.js';
 import { chartqa, docvqa, textvqa, vqav2 } from './vqa-family.js';
 
 const PNG = new Uint8Array([137, 80, 78, 71]);
@@ -18,18 +19,7 @@ const context = (promptStyle: PromptStyle = 'nvlm', line = 3, format?: 'jsonl' |
   },
 });
 const NVLM_SYSTEM = "Follow the user's instruction and answer questions.";
-const result = (score: number | null, category?: string): SampleResult => ({
-  id: 'x',
-  line: 1,
-  category,
-  prompt: '',
-  output: score === null ? null : 'o',
-  extracted: null,
-  score,
-  attempts: 1,
-  source: 'test',
-  latencyMs: 0,
-});
+const result = scoredResult;
 
 describe('prompts', () => {
   const record = { id: 'q1', image: 'a.png', question: 'what does the SIGN say?', answers: ['stop'] };
