@@ -160,7 +160,7 @@ describe('nvlm eval --endpoint', () => {
     const b = await fakeServer(() => '7');
     try {
       const data = join('chartqa', 'chartqa.jsonl');
-      const { code, out, err } = await run([
+      const args = [
         'eval',
         '-b',
         'chartqa',
@@ -173,7 +173,8 @@ describe('nvlm eval --endpoint', () => {
         '-c',
         '1',
         '-q',
-      ]);
+      ];
+      const { code, out, err } = await run(args);
       expect(err).toBe('');
       expect(code).toBe(0);
       expect(a.prompts.length).toBeGreaterThan(0);
@@ -184,20 +185,7 @@ describe('nvlm eval --endpoint', () => {
       expect(out).toContain('ChartQA');
       expect(summary.run.clients).toEqual([a.url, `${b.url}/v1`]);
       // Rerun: everything has an output, nothing is asked again.
-      const again = await run([
-        'eval',
-        '-b',
-        'chartqa',
-        '-d',
-        data,
-        '-e',
-        `${a.url},${b.url}/v1`,
-        '-o',
-        'out-ep',
-        '-c',
-        '1',
-        '-q',
-      ]);
+      const again = await run(args);
       expect(again.code).toBe(0);
       expect(a.prompts.length + b.prompts.length).toBe(6);
       // Other settings on the same out dir: one clear error.
